@@ -1,0 +1,121 @@
+"""Errors that stop a command, and the exit codes of every command.
+
+Problems in a user's data are findings, not exceptions. These exceptions are for "cannot
+proceed": each carries a Vietnamese (and English) one-line message that names the file or the
+unit and says what to do. The CLI turns them into one ``Lỗi: …`` line in one place.
+"""
+from __future__ import annotations
+
+from enum import IntEnum
+
+
+class ExitCode(IntEnum):
+    OK = 0
+    FINDINGS = 1
+    USAGE = 2
+    BAD_INPUT = 3
+
+
+class KhError(Exception):
+    """Base of every error that stops a command."""
+
+    exit_code: ExitCode = ExitCode.USAGE
+    vi: str = "{detail}"
+    en: str = "{detail}"
+
+    def __init__(self, **params: object) -> None:
+        self.params = params
+        super().__init__(self.message("vi"))
+
+    def message(self, lang: str = "vi") -> str:
+        template = self.en if lang == "en" else self.vi
+        return template.format(**self.params)
+
+
+class UsageError(KhError):
+    """A flag or argument the command cannot work with."""
+
+    vi = "{detail}"
+    en = "{detail_en}"
+
+
+class InvalidPeriod(KhError):
+    """A period that is neither YYYY nor YYYY-H1."""
+
+    vi = ("Kỳ báo cáo '{period}' không hợp lệ. Ghi năm (ví dụ 2024) cho báo cáo tổng kết năm, "
+          "hoặc năm-H1 (ví dụ 2024-H1) cho sơ kết 6 tháng đầu năm.")
+    en = ("Invalid period '{period}'. Use a year (e.g. 2024) for an annual report or "
+          "YEAR-H1 (e.g. 2024-H1) for the first six months.")
+
+
+class UnknownScheme(KhError):
+    """A scheme name that is not one of the two administrative schemes."""
+
+    vi = ("Không có hệ thống đơn vị hành chính '{scheme}'. Dùng 'legacy-3tier' (tỉnh – huyện – xã, "
+          "đến 30/6/2025) hoặc 'two-tier-2025' (tỉnh – xã, từ 1/7/2025).")
+    en = ("Unknown scheme '{scheme}'. Use 'legacy-3tier' (province – district – commune, until "
+          "30/6/2025) or 'two-tier-2025' (province – commune, from 1/7/2025).")
+
+
+class SchemeMismatch(KhError):
+    """A period that does not belong to the scheme asked for."""
+
+    vi = ("Kỳ báo cáo {period} không thuộc hệ thống '{scheme}': {why} "
+          "Bỏ tuỳ chọn --scheme để dùng hệ thống đúng với kỳ báo cáo.")
+    en = ("Period {period} does not belong to scheme '{scheme}': {why_en} "
+          "Leave out --scheme to use the scheme of the period.")
+
+
+class UnitNotFound(KhError):
+    """No unit of the registry matches the name or code given."""
+
+    exit_code = ExitCode.USAGE
+    vi = "Không tìm thấy đơn vị '{query}'{where}.{suggest}"
+    en = "No unit '{query}'{where_en}.{suggest_en}"
+
+
+class AmbiguousUnit(KhError):
+    """Several units match the name given."""
+
+    vi = ("Tên '{query}' trùng với nhiều đơn vị{where}: {matches}. "
+          "Ghi rõ hơn (ví dụ 'Xã …'), dùng mã đơn vị, hoặc thêm --parent.")
+    en = ("'{query}' matches several units{where_en}: {matches}. "
+          "Be more precise (e.g. 'Xã …'), use the unit code, or add --parent.")
+
+
+class TierMismatch(KhError):
+    """The tier asked for is not the tier of the unit."""
+
+    vi = "{unit} là đơn vị {actual}, không phải {wanted}. Bỏ --tier hoặc chọn đúng đơn vị."
+    en = "{unit} is a {actual_en} unit, not {wanted_en}. Leave out --tier or choose the right unit."
+
+
+class OutputExists(KhError):
+    """An output file exists and --force was not given."""
+
+    vi = "Tệp {path} đã có. Thêm --force để ghi đè, hoặc chọn tên tệp khác."
+    en = "{path} exists. Add --force to overwrite it, or choose another file name."
+
+
+class BadDataFile(KhError):
+    """A data file (extra units, rulebook, catalogue) that cannot be used."""
+
+    exit_code = ExitCode.BAD_INPUT
+    vi = "Tệp {path} không dùng được: {detail}"
+    en = "{path} cannot be used: {detail_en}"
+
+
+class FormUnreadable(KhError):
+    """A file that is not a readable workbook."""
+
+    exit_code = ExitCode.BAD_INPUT
+    vi = "Không đọc được tệp {path}: {detail}"
+    en = "Cannot read {path}: {detail_en}"
+
+
+class UnknownTemplate(KhError):
+    """A workbook that is not a kh-excel form, or of a version this program does not know."""
+
+    exit_code = ExitCode.BAD_INPUT
+    vi = "Tệp {path} không phải biểu mẫu kh-excel đã biết: {detail}"
+    en = "{path} is not a known kh-excel form: {detail_en}"
