@@ -3,6 +3,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from .textnorm import ascii_slug
+
 # Name prefixes by division type, longest first so that "Thị trấn" wins over "Thị".
 PREFIXES = (
     "Thành phố", "Thị trấn", "Thị xã", "Đặc khu", "Phường", "Huyện", "Quận", "Tỉnh", "Xã",
@@ -26,6 +28,11 @@ class Unit:
             if self.name.startswith(prefix + " "):
                 return self.name[len(prefix) + 1:]
         return self.name
+
+    @property
+    def slug(self) -> str:
+        """ASCII slug of the bare name, for file names: "van-vu"."""
+        return ascii_slug(self.bare_name)
 
     @property
     def association_name(self) -> str:

@@ -1,0 +1,72 @@
+"""``kh-excel units``: list the units (đơn vị hành chính) of a scheme, or find one."""
+from __future__ import annotations
+
+import json
+from collections import Counter
+
+import click
+
+from ..periods import SCHEMES, TWO_TIER
+from ..registry import load_registry
+from ..tiers import TIER_NAMES
+from .main import cli
+from .options import json_option
+
+EXTRA_KIND = "đơn vị bổ sung"  # shown in place of a division for the user's own units
+
+
+@cli.command("units")
+@click.option("--scheme", type=click.Choice(SCHEMES), default=TWO_TIER,
+              help="Hệ thống đơn vị hành chính: two-tier-2025 (tỉnh – xã, từ 1/7/2025; mặc định) "
+                   "hoặc legacy-3tier (tỉnh – huyện – xã, đến 30/6/2025).")
+@click.option("--parent", metavar="ĐƠN_VỊ",
+              help="Mã hoặc tên đơn vị cấp trên: liệt kê các đơn vị trực thuộc đơn vị này.")
+@click.option("--find", "query", metavar="TÊN",
+              help="Tìm một đơn vị theo tên (có hoặc không dấu) hoặc mã; --parent thu hẹp phạm vi.")
+@click.option("--extra-units", metavar="TỆP",
+              help="Tệp CSV/XLSX các đơn vị bổ sung (hội, ban khuyến học trực thuộc), "
+                   "cột: ma, ten, cap, truc_thuoc.")
+@json_option
+def units_cmd(scheme: str, parent: str | None, query: str | None, extra_units: str | None,
+              as_json: bool) -> None:
+    """Liệt kê hoặc tìm đơn vị hành chính (tỉnh, huyện, xã).
+
+    Không có --parent: liệt kê các tỉnh, thành phố. Có --parent: liệt kê các đơn vị trực
+    thuộc (mã, tên, loại) và số lượng. Tên viết có dấu hay không dấu, có hay không có chữ
+    "Xã", "Huyện" … đều được.
+
+    \b
+    Ví dụ:
+      kh-excel units
+      kh-excel units --scheme legacy-3tier --parent "Bắc Kạn"
+      kh-excel units --scheme legacy-3tier --parent "Na Rì"
+      kh-excel units --scheme legacy-3tier --find "van vu" --parent "Na Rì"
+      kh-excel units --scheme legacy-3tier --parent 066 --extra-units bo_sung.xlsx --json
+    """
+    registry = load_registry(scheme, extra_units)
+    if query is not None:
+        unit = registry.find(query, parent=parent)
+        if as_json:
+            click.echo(json.dumps(unit.to_dict(), ensure_ascii=False, indent=2))
+            return
+        kind = unit.division or EXTRA_KIND
+        click.echo(f"{registry.label(unit)}: {kind}, {TIER_NAMES[unit.tier]} ({scheme}).")
+        return
+
+    top = registry.find(parent, as_parent=True) if parent is not None else registry.nation
+    units = registry.children(top)
+    if as_json:
+        click.echo(json.dumps([u.to_dict() for u in units], ensure_ascii=False, indent=2))
+        return
+    title = registry.label(top) if top.tier != "tw" else top.name
+    click.echo(f"{title} – hệ thống {scheme}")
+    if not units:
+        click.echo(f"{top.name} không có đơn vị trực thuộc.")
+        return
+    code_width = max(len(u.code) for u in units)
+    name_width = min(max(len(u.name) for u in units), 45)
+    for u in units:
+        click.echo(f"  {u.code:<{code_width}}  {u.name:<{name_width}}  {u.division or EXTRA_KIND}")
+    kinds = Counter((u.division or EXTRA_KIND).lower() for u in units)
+    detail = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
+    click.echo(f"Cộng: {len(units)} đơn vị ({detail}).")
