@@ -119,3 +119,11 @@ class UnknownTemplate(KhError):
     exit_code = ExitCode.BAD_INPUT
     vi = "Tệp {path} không phải biểu mẫu kh-excel đã biết: {detail}"
     en = "{path} is not a known kh-excel form: {detail_en}"
+
+
+class LibreOfficeFailed(KhError):
+    """LibreOffice (soffice) is missing, failed, stopped early or timed out."""
+
+    exit_code = ExitCode.BAD_INPUT
+    vi = "LibreOffice không chuyển được tệp: {detail}"
+    en = "LibreOffice could not convert the files: {detail_en}"

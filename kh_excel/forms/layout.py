@@ -26,12 +26,14 @@ HEADER_ROW = 5
 FIRST_ROW = HEADER_ROW + 1
 COL_STT, COL_LABEL, COL_UNIT = 1, 2, 3
 FIRST_VALUE_COL = 4
+CHECK_SUMMARY_ROW = HEADER_ROW - 1  # "Số dòng sai: N", in the check column
 
 # Keys of the hidden sheet _kh_meta and of the custom document properties, in order.
 META_KEYS = (
     "template_id", "template_version", "catalogue_version", "tier", "scheme", "unit_code",
     "unit_name", "parent_code", "parent_name", "period",
 )
+META_KEY_COL, META_VALUE_COL = 1, 2  # _kh_meta: one key per row from row 1, in META_KEYS order
 
 # Thông tin chung: (key, label, row). Rows 3–7 are filled by the generator and locked;
 # the others are typed in by the unit.

@@ -1,0 +1,73 @@
+"""``kh-excel template``: generate the Excel form of one unit, or of every child of a unit."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..errors import UsageError
+from ..forms.writer import FormSpec, write_children_forms, write_form
+from ..periods import Period, scheme_for
+from ..registry import load_registry
+from ..tiers import TIERS
+from .main import cli
+from .options import force_option, period_option, scheme_option
+
+
+@cli.command("template")
+@click.option("--tier", type=click.Choice(TIERS), default=None,
+              help="Cấp của biểu: xa, huyen, tinh (mặc định theo đơn vị).")
+@scheme_option
+@click.option("--unit", help="Đơn vị lập biểu: tên hoặc mã (ví dụ \"Văn Vũ\", 02137).")
+@click.option("--parent", help="Đơn vị cấp trên, để phân biệt các đơn vị trùng tên.")
+@period_option
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path),
+              help="Tệp biểu mẫu sẽ tạo (.xlsx).")
+@click.option("--children-of", help="Tạo biểu cho mọi đơn vị trực thuộc đơn vị này.")
+@click.option("--out-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục chứa các biểu tạo bằng --children-of.")
+@force_option
+@click.pass_context
+def template_cmd(ctx: click.Context, tier, scheme, unit, parent, period, output, children_of,
+                 out_dir, force) -> None:
+    """Tạo biểu mẫu Excel (biểu số liệu) đã ghi sẵn đơn vị và kỳ báo cáo.
+
+    Một biểu cho một đơn vị (--unit, -o), hoặc một biểu cho mỗi đơn vị trực thuộc
+    (--children-of, --out-dir), tên tệp dạng 2024_02137_xa-van-vu.xlsx.
+
+    \b
+    Ví dụ:
+      kh-excel template --unit "Na Rì" --tier huyen --period 2024 -o NaRi_2024.xlsx
+      kh-excel template --unit "Văn Vũ" --parent "Na Rì" --period 2024-H1 -o VanVu.xlsx
+      kh-excel template --children-of "Na Rì" --period 2024 --out-dir bieu_mau/
+      kh-excel template --children-of "Tỉnh Thái Nguyên" --period 2025 --out-dir bieu_mau/
+    """
+    en = ctx.obj.get("lang") == "en"
+    period = Period.parse(period)
+    scheme = scheme_for(period, scheme)
+    if children_of:
+        if unit or output or tier:
+            raise _usage("--children-of không dùng cùng --unit, --tier hay -o.",
+                         "--children-of cannot be used with --unit, --tier or -o.")
+        if out_dir is None:
+            raise _usage("Thiếu --out-dir: thư mục chứa các biểu sẽ tạo.",
+                         "Missing --out-dir: the folder for the forms.")
+        registry = load_registry(scheme)
+        owner = registry.find(children_of, as_parent=True)
+        paths = write_children_forms(out_dir, owner, period, scheme, registry, force=force)
+        click.echo(f"Created {len(paths)} forms in {out_dir}" if en
+                   else f"Đã tạo {len(paths)} biểu mẫu trong thư mục {out_dir}")
+        return
+    if not unit or output is None:
+        raise _usage("Cần --unit và -o (một biểu), hoặc --children-of và --out-dir (nhiều biểu).",
+                     "Give --unit and -o (one form), or --children-of and --out-dir (many).")
+    registry = load_registry(scheme)
+    found = registry.find(unit, parent=parent, tier=tier)
+    spec = FormSpec(found.tier, scheme, period, found, registry.parent(found))
+    path = write_form(output, spec, force=force)
+    click.echo(f"Created the form of {found.name} ({period}): {path}" if en
+               else f"Đã tạo biểu mẫu của {found.name} ({period.label()}): {path}")
+
+
+def _usage(vi: str, en: str) -> UsageError:
+    return UsageError(detail=vi, detail_en=en)
