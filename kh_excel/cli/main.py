@@ -45,6 +45,9 @@ def cli(ctx: click.Context, lang: str, debug: bool) -> None:
 
 def _register() -> None:
     from . import indicators  # noqa: F401  (each module adds its command to `cli`)
+    from . import units  # noqa: F401
+    from . import template  # noqa: F401
+    from . import check  # noqa: F401
 
 
 _register()
