@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# The main job on the bundled example (huyện Na Rì, 2023, illustrative figures):
+# make the forms, check what the communes sent back, and mark up the broken ones.
+# Output goes to out/ (created; existing files there are replaced).
+set -euo pipefail
+cd "$(dirname "$0")/.."
+mkdir -p out
+
+echo "== 1. Biểu mẫu cho 17 xã, thị trấn của huyện Na Rì (kỳ báo cáo năm 2023)"
+kh-excel template --children-of "Huyện Na Rì" --period 2023 --out-dir out/bieu-mau --force
+
+echo "== 2. Kiểm tra các biểu đã nộp"
+kh-excel check examples/na-ri-2023
+
+echo "== 3. Kiểm tra các biểu có lỗi, ghi bản sao đánh dấu để gửi trả lại"
+status=0
+kh-excel check examples/broken --annotate out/tra-lai --force || status=$?
+# Exit code 1 means "findings of severity error": expected for these deliberately broken files.
+[ "$status" -eq 1 ] || { echo "unexpected exit code $status" >&2; exit 1; }
+echo "Xong. Kết quả trong thư mục out/."
