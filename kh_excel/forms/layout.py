@@ -168,3 +168,20 @@ def form_layout(tier: str, scheme: str, version: int = TEMPLATE_VERSION) -> Form
             row += 1
     return FormLayout(tier, scheme, version, levels, level_cols, check_col, code_col,
                       section_rows, rows, tuple(cells))
+
+
+# --- The roll-up workbook -------------------------------------------------------------------
+# A roll-up workbook is a filled form of the parent's tier (same sheets and defined names, so it
+# is the next tier's input) plus sheets for people and one hidden sheet for programs:
+PER_UNIT_SHEET = "Chi tiết đơn vị"   # one row per child unit, every indicator, source file, hash
+FINDINGS_SHEET = "Kiểm tra"          # every finding, the children's included
+MISSING_SHEET = "Chưa nộp"           # expected units without a valid form
+ROLLUP_DATA_SHEET = "_kh_rollup"     # hidden; rows of (kind, key, sub, value), from row 2:
+#   ("meta", "children_expected" | "children_received" | "child_tier" | "errors" | "warnings"
+#            | "previous_period", "", value)
+#   ("previous", code, level, value)          last period's figure, when --previous was given
+#   ("text", code, unit_name, text)           a child's free-text answer (noi_bat, han_che, …)
+#   ("missing", unit_code, unit_name, "")     an expected unit without a valid form
+#   ("count", code, "", "x/y")                COUNT indicators as x of y units (xa_cdht_dat)
+# The meta key "kind" = "rollup" in _kh_meta marks a roll-up workbook.
+ROLLUP_KINDS = ("meta", "previous", "text", "missing", "count")
