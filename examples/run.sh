@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The main job on the bundled example (huyện Na Rì, 2023, illustrative figures):
-# make the forms, check what the communes sent back, and mark up the broken ones.
+# make the forms, check what the communes sent back, roll them up, mark up the broken ones.
 # Output goes to out/ (created; existing files there are replaced).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -12,7 +12,13 @@ kh-excel template --children-of "Huyện Na Rì" --period 2023 --out-dir out/bie
 echo "== 2. Kiểm tra các biểu đã nộp"
 kh-excel check examples/na-ri-2023
 
-echo "== 3. Kiểm tra các biểu có lỗi, ghi bản sao đánh dấu để gửi trả lại"
+echo "== 3. Tổng hợp 17 xã với biểu cấp huyện thành biểu tổng hợp của huyện"
+kh-excel rollup examples/na-ri-2023 --unit "Huyện Na Rì" --period 2023 -o out/na-ri-2023-tong-hop.xlsx --force
+
+echo "== 4. Tổng hợp tỉnh Thái Nguyên (hệ thống hai cấp, 2025) từ các xã đã nộp"
+kh-excel rollup examples/thai-nguyen-2025 --unit "Tỉnh Thái Nguyên" --period 2025 -o out/thai-nguyen-2025-tong-hop.xlsx --force
+
+echo "== 5. Kiểm tra các biểu có lỗi, ghi bản sao đánh dấu để gửi trả lại"
 status=0
 kh-excel check examples/broken --annotate out/tra-lai --force || status=$?
 # Exit code 1 means "findings of severity error": expected for these deliberately broken files.

@@ -48,6 +48,7 @@ def _register() -> None:
     from . import units  # noqa: F401
     from . import template  # noqa: F401
     from . import check  # noqa: F401
+    from . import rollup  # noqa: F401
 
 
 _register()

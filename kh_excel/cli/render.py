@@ -35,3 +35,32 @@ def render_check(report: CheckReport, lang: str = "vi", verbose: bool = True) ->
         line = (f"Đã kiểm tra {s['files']} tệp: {ok} tệp không có vấn đề; {s['loi']} lỗi, "
                 f"{s['canh_bao']} cảnh báo, {s['thong_tin']} thông tin.")
     click.echo(line)
+
+
+def render_rollup(result, path, lang: str = "vi") -> None:
+    """A short summary of a roll-up: coverage, a few headline totals, findings, the output."""
+    from ..numfmt import format_number
+
+    s = result.to_dict()["summary"]
+    tier_child = {"xa": "xã", "huyen": "huyện", "tinh": "tỉnh"}
+    child = tier_child.get(result.children[0].unit.tier, "đơn vị") if result.children else "đơn vị"
+    if lang == "en":
+        click.echo(f"{result.unit.association_name}, {result.period}: {result.received}/"
+                   f"{result.expected} units received.")
+    else:
+        click.echo(f"{result.unit.association_name}, {result.period.label()}: đã nhận biểu của "
+                   f"{result.received}/{result.expected} {child}.")
+    from ..catalogue import load_catalogue
+
+    catalogue = load_catalogue()
+    for code in ("hoi_vien", "quy_van_dong", "hoc_bong_suat", "hoc_bong_tien"):
+        v = result.value(code)
+        if v is not None:
+            ind = catalogue[code]
+            click.echo(f"  {ind.label}: {format_number(v)} {ind.unit}")
+    for f in result.findings:
+        if f.severity is Severity.LOI:
+            click.echo("  " + click.style(f"{severity_label(f.severity, lang):<9}", fg="red")
+                       + f" {f.message}")
+    click.echo((f"{s['loi']} error(s), {s['canh_bao']} warning(s). Written: {path}" if lang == "en"
+                else f"{s['loi']} lỗi, {s['canh_bao']} cảnh báo (xem trang Kiểm tra). Đã ghi: {path}"))

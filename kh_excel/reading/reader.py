@@ -71,7 +71,8 @@ def _read_meta(c: Container, grid: _Grid) -> dict[str, str]:
     meta: dict[str, str] = {}
     if L.META_SHEET in grid.names:
         for row in grid.rows(L.META_SHEET):
-            if len(row) >= 2 and isinstance(row[0], str) and row[0] in L.META_KEYS:
+            # Every key is kept: a roll-up workbook adds "kind" = "rollup" to the template's keys.
+            if len(row) >= 2 and isinstance(row[0], str) and row[0]:
                 value = row[1]
                 meta[row[0]] = "" if value is None else _text(value)
     for key in L.META_KEYS:

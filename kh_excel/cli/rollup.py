@@ -1,0 +1,78 @@
+"""``kh-excel rollup``: add up the children's forms and the unit's own form into one workbook."""
+from __future__ import annotations
+
+import json
+import sys
+
+import click
+
+from ..errors import ExitCode
+from ..outputs import check_writable
+from ..rollups import rollup, write_rollup_workbook
+from .main import cli
+from .options import force_option, json_option, period_option, scheme_option
+from .render import render_rollup
+
+
+@cli.command("rollup")
+@click.argument("paths", nargs=-1, required=True)
+@click.option("--unit", required=True, help="Đơn vị tổng hợp (huyện, tỉnh): tên hoặc mã.")
+@period_option
+@scheme_option
+@click.option("--own", default=None, help="Biểu số liệu của chính đơn vị tổng hợp (cột cấp huyện/tỉnh).")
+@click.option("--previous", default=None, help="Tệp tổng hợp kỳ trước, để so sánh.")
+@click.option("--prefer-newest", is_flag=True, help="Khi một đơn vị có hai tệp, dùng tệp mới nhất.")
+@click.option("--rules", default=None, help="Tệp quy tắc kiểm tra bổ sung (TOML).")
+@click.option("--extra-units", default=None, help="Tệp danh sách đơn vị trực thuộc bổ sung (CSV/XLSX).")
+@click.option("-o", "--output", "output", required=True, help="Tệp Excel kết quả tổng hợp.")
+@click.option("--quiet", is_flag=True, help="Không in tiến độ và kết quả ra màn hình.")
+@json_option
+@force_option
+@click.pass_context
+def rollup_cmd(ctx: click.Context, paths, unit, period, scheme, own, previous, prefer_newest,
+               rules, extra_units, output, quiet, as_json, force) -> None:
+    """Tổng hợp biểu của các đơn vị trực thuộc và biểu của chính đơn vị thành một tệp Excel.
+
+    Tệp kết quả là biểu của cấp tổng hợp (dùng tiếp cho cấp trên), kèm các trang Chi tiết
+    đơn vị, Kiểm tra, Chưa nộp. Mã thoát: 0 không có lỗi, 1 có lỗi số liệu, 3 có tệp không đọc được.
+
+    \b
+    Ví dụ:
+      kh-excel rollup bieu-xa/ --unit "Huyện Na Rì" --period 2023 -o NaRi_2023_tong-hop.xlsx
+      kh-excel rollup bieu-xa/ --unit "Na Rì" --period 2023 --own NaRi_cap-huyen.xlsx \\
+          --previous NaRi_2022_tong-hop.xlsx -o NaRi_2023_tong-hop.xlsx
+      kh-excel rollup bieu-xa/ --unit "Tỉnh Thái Nguyên" --period 2025 -o ThaiNguyen_2025.xlsx
+    """
+    lang = ctx.obj.get("lang", "vi")
+    check_writable(output, force)  # before the work, not after it
+    show = not quiet and not as_json and sys.stderr.isatty()
+    with click.progressbar(length=0, label="Đang đọc biểu", file=sys.stderr) if show else \
+            _NoBar() as bar:
+        def progress(done: int, total: int) -> None:
+            bar.length = total
+            bar.update(done - bar.pos)
+        result = rollup(paths, unit=unit, period=period, scheme=scheme, own=own, previous=previous,
+                        prefer_newest=prefer_newest, rules=rules, extra_units=extra_units,
+                        lang=lang, progress=progress if show else None)
+    path = write_rollup_workbook(result, output, force=force)
+    if as_json:
+        click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
+    elif not quiet:
+        render_rollup(result, path, lang)
+    if any(r.submission is None for r in result.files):
+        ctx.exit(int(ExitCode.BAD_INPUT))
+    ctx.exit(int(ExitCode.FINDINGS if result.has_errors else ExitCode.OK))
+
+
+class _NoBar:
+    pos = 0
+    length = 0
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        return False
+
+    def update(self, n: int) -> None:
+        self.pos += n
