@@ -3,12 +3,14 @@ from __future__ import annotations
 
 from .periods import LEGACY
 
-TIERS = ("xa", "huyen", "tinh")
-LEVELS = ("xa", "huyen", "tinh", "tong")
+TIERS = ("xa", "huyen", "tinh")            # the forms units fill in
+ALL_TIERS = (*TIERS, "tw")                  # "tw": the nation, only ever a roll-up
+LEVELS = ("xa", "huyen", "tinh", "tw", "tong")
 
 TIER_NAMES = {"xa": "cấp xã", "huyen": "cấp huyện", "tinh": "cấp tỉnh", "tw": "trung ương"}
 TIER_NAMES_EN = {"xa": "commune", "huyen": "district", "tinh": "province", "tw": "national"}
-LEVEL_HEADERS = {"xa": "Cấp xã", "huyen": "Cấp huyện", "tinh": "Cấp tỉnh", "tong": "Tổng cộng"}
+LEVEL_HEADERS = {"xa": "Cấp xã", "huyen": "Cấp huyện", "tinh": "Cấp tỉnh", "tw": "Trung ương",
+                 "tong": "Tổng cộng"}
 
 
 def input_levels(tier: str, scheme: str) -> tuple[str, ...]:
@@ -19,6 +21,8 @@ def input_levels(tier: str, scheme: str) -> tuple[str, ...]:
         return ("xa", "huyen")
     if tier == "tinh":
         return ("xa", "huyen", "tinh") if scheme == LEGACY else ("xa", "tinh")
+    if tier == "tw":
+        return ("xa", "huyen", "tinh", "tw") if scheme == LEGACY else ("xa", "tinh", "tw")
     raise ValueError(f"unknown tier {tier!r}")
 
 

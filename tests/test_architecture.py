@@ -2,6 +2,7 @@
 import ast
 from pathlib import Path
 
+import click
 from click.testing import CliRunner
 
 import kh_excel
@@ -32,8 +33,9 @@ def test_only_the_cli_imports_click():
 def test_every_command_has_vietnamese_help_with_an_example_and_is_in_the_readme():
     readme = README.read_text("utf-8")
     runner = CliRunner()
-    assert cli.commands, "no commands registered"
-    for name in cli.commands:
+    names = cli.list_commands(click.Context(cli))
+    assert {"template", "units", "indicators", "check", "rollup"} <= set(names)
+    for name in names:
         result = runner.invoke(cli, [name, "--help"], catch_exceptions=False)
         assert result.exit_code == 0, name
         assert "Ví dụ" in result.output, name

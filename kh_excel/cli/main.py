@@ -10,7 +10,20 @@ from ..errors import ExitCode, KhError
 
 
 class KhGroup(click.Group):
-    """A group that turns every :class:`KhError` into one ``Lỗi: …`` line and an exit code."""
+    """A group that turns every :class:`KhError` into one ``Lỗi: …`` line and an exit code,
+    and loads each command's module on first use."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted(n for n in COMMANDS if self.get_command(ctx, n) is not None)
+
+    def get_command(self, ctx: click.Context, name: str):
+        if name not in self.commands and name in COMMANDS:
+            try:
+                _load(name)
+            except ModuleNotFoundError as exc:
+                if exc.name != f"{__package__}.{COMMANDS[name]}":
+                    raise
+        return self.commands.get(name)
 
     def invoke(self, ctx: click.Context):
         try:
@@ -43,15 +56,17 @@ def cli(ctx: click.Context, lang: str, debug: bool) -> None:
     ctx.obj.update(lang=lang, debug=debug)
 
 
-def _register() -> None:
-    from . import indicators  # noqa: F401  (each module adds its command to `cli`)
-    from . import units  # noqa: F401
-    from . import template  # noqa: F401
-    from . import check  # noqa: F401
-    from . import rollup  # noqa: F401
+# Command name → module; a command's module (and what it imports) is loaded only when that
+# command runs, so that `kh-excel check` does not pay for the form writer or python-docx.
+COMMANDS = {
+    "template": "template", "units": "units", "indicators": "indicators", "check": "check",
+    "rollup": "rollup", "report": "report",
+}
 
 
-_register()
+def _load(name: str) -> None:
+    import importlib
+    importlib.import_module(f"{__package__}.{COMMANDS[name]}")  # the module adds its command
 
 
 def main() -> None:

@@ -9,8 +9,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from functools import cache, cached_property
 
-from openpyxl.utils import get_column_letter
-
 from ..catalogue import Catalogue, Indicator, load_catalogue
 from ..tiers import form_levels, has_total, indicator_levels
 
@@ -51,6 +49,15 @@ INFO_FIELDS = (
 INFO_INPUT_KEYS = ("nguoi_lap", "chuc_vu", "dien_thoai", "ngay_lap")
 INFO_VALUE_COL = 2
 TEXT_FIRST_ROW = 15  # free-text answers: label in column A, answer in B, one row each
+
+
+def get_column_letter(col: int) -> str:
+    """1 → A, 27 → AA (as openpyxl's, without importing openpyxl on the reading path)."""
+    letters = ""
+    while col:
+        col, rem = divmod(col - 1, 26)
+        letters = chr(65 + rem) + letters
+    return letters
 
 
 def value_name(code: str, level: str) -> str:

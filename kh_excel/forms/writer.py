@@ -16,7 +16,7 @@ from ..errors import OutputExists, TierMismatch, UsageError
 from ..outputs import check_writable, write_atomic
 from ..periods import SCHEMES, TWO_TIER, Period, check_scheme, scheme_for
 from ..textnorm import ascii_slug
-from ..tiers import TIER_NAMES, TIER_NAMES_EN, TIERS
+from ..tiers import ALL_TIERS, TIER_NAMES, TIER_NAMES_EN, TIERS
 from ..units import Unit
 from .data_sheet import write_data_sheet
 from .layout import DATA_SHEET, GUIDE_SHEET, INFO_SHEET, META_SHEET, form_layout, template_id
@@ -40,7 +40,7 @@ class FormSpec:
 
     def __post_init__(self) -> None:
         check_scheme(self.scheme)
-        if self.tier not in TIERS:
+        if self.tier not in ALL_TIERS:
             raise UsageError(detail=f"Không có biểu mẫu cho cấp '{self.tier}'. Dùng xa, huyen "
                                     "hoặc tinh.",
                              detail_en=f"There is no form for tier '{self.tier}'. Use xa, huyen "

@@ -158,19 +158,20 @@ class CompiledRule:
         return None if _PASS[rule.op](a, b, tol) else (left, right)
 
 
-def compile_rules(rules, cat: Catalogue, problems: list, broken: frozenset = frozenset()) -> dict:
-    """Compile every enabled rule for every kind of form; problems are appended, not raised.
-
-    Rules in ``broken`` (bad fields, already reported) are only checked, never kept.
+def compile_rules(rules, cat: Catalogue, problems: list, broken: frozenset = frozenset(),
+                  kinds: tuple = expand.FORM_KINDS) -> dict:
+    """Compile every enabled rule for the given kinds of form (default all); problems are
+    appended, not raised. Rules in ``broken`` (bad fields, already reported) are only checked.
     """
-    out: dict[tuple[str, str], list[CompiledRule]] = {kind: [] for kind in expand.FORM_KINDS}
-    cells = {kind: expand.form_cells(cat, *kind) for kind in expand.FORM_KINDS}
+    out: dict[tuple[str, str], list[CompiledRule]] = {kind: [] for kind in kinds}
+    cells = {kind: expand.form_cells(cat, *kind) for kind in kinds}
+    every_kind = set(kinds) == set(expand.FORM_KINDS)
     for rule in rules:
         if not rule.enabled:
             continue
         errors: dict[tuple[str, str], None] = {}
         applies = False
-        for tier, scheme in expand.FORM_KINDS:
+        for tier, scheme in kinds:
             if tier not in rule.tiers or scheme not in rule.schemes:
                 continue
             for concrete in _expand(rule, cat, tier, scheme, cells[(tier, scheme)], errors):
@@ -178,7 +179,7 @@ def compile_rules(rules, cat: Catalogue, problems: list, broken: frozenset = fro
                     out[(tier, scheme)].append(concrete)
                 applies = True
         problems.extend(Problem(rule.source, rule.id, vi, en) for vi, en in errors)
-        if not errors and not applies and rule.id not in broken:
+        if every_kind and not errors and not applies and rule.id not in broken:
             problems.append(Problem(
                 rule.source, rule.id,
                 "quy tắc không áp dụng được cho biểu nào "

@@ -22,13 +22,14 @@ from ..tiers import (
 )
 
 # Every (tier, scheme) a form exists for: the two-tier scheme has no district forms.
-FORM_KINDS = (("xa", LEGACY), ("huyen", LEGACY), ("tinh", LEGACY), ("xa", TWO_TIER),
-              ("tinh", TWO_TIER))
+FORM_KINDS = (("xa", LEGACY), ("huyen", LEGACY), ("tinh", LEGACY), ("tw", LEGACY), ("xa", TWO_TIER),
+              ("tinh", TWO_TIER), ("tw", TWO_TIER))
 
-LEVEL_NAMES = {"xa": "cấp xã", "huyen": "cấp huyện", "tinh": "cấp tỉnh", "tong": "tổng cộng"}
-LEVEL_NAMES_EN = {"xa": "commune level", "huyen": "district level", "tinh": "province level",
+LEVEL_NAMES = {"xa": "cấp xã", "huyen": "cấp huyện", "tinh": "cấp tỉnh", "tw": "trung ương",
+               "tong": "tổng cộng"}
+LEVEL_NAMES_EN = {"xa": "commune level", "huyen": "district level", "tinh": "province level", "tw": "national level",
                   "tong": "total"}
-_PARTS_EN = {"xa": "commune", "huyen": "district", "tinh": "province"}
+_PARTS_EN = {"xa": "commune", "huyen": "district", "tinh": "province", "tw": "national"}
 
 FOR_EACH = {
     "summable": "chỉ tiêu cộng được (agg sum/count, không tự tính), có dòng Tổng cộng",

@@ -23,7 +23,7 @@ from ..catalogue import Catalogue, load_catalogue
 from ..errors import BadDataFile
 from ..model import Severity
 from ..periods import SCHEMES
-from ..tiers import LEVELS, TIERS
+from ..tiers import ALL_TIERS, LEVELS
 from . import expand
 
 PACKAGED = "kh_excel/data/rules.toml"
@@ -66,7 +66,7 @@ class Rule:
     when: str | None = None
     for_each: str | None = None
     exclude: tuple[str, ...] = ()
-    tiers: tuple[str, ...] = TIERS
+    tiers: tuple[str, ...] = ALL_TIERS
     schemes: tuple[str, ...] = SCHEMES
     levels: str | tuple[str, ...] = "all"
     use_computed: bool = False
@@ -130,8 +130,15 @@ class Rulebook:
         return tuple(r for r in self.rules if r.enabled)
 
     def for_form(self, tier: str, scheme: str) -> tuple:
-        """The concrete rules for a form of this tier and scheme (compiled at load time)."""
-        return self._compiled.get((tier, scheme), ())
+        """The concrete rules for a form of this tier and scheme (compiled once, on first use)."""
+        kind = (tier, scheme)
+        if kind not in self._compiled:
+            from .compiled import compile_rules
+            problems: list[Problem] = []
+            self._compiled.update(compile_rules(self.rules, load_catalogue(), problems, kinds=(kind,)))
+            if problems:  # the rulebook was validated in full when it was loaded
+                _raise(problems)
+        return self._compiled.get(kind, ())
 
     def to_dict(self) -> dict:
         return {"sources": list(self.sources), "rules": [r.to_dict() for r in self.rules]}
@@ -165,7 +172,9 @@ def _packaged_text() -> str:
 
 @cache
 def _packaged() -> Rulebook:
-    return build_rulebook([(PACKAGED, _parse_toml(PACKAGED, _packaged_text()))])
+    # The shipped rulebook is validated in full by the test suite; here each kind of form is
+    # compiled when first needed, so that checking one commune form does not pay for all seven.
+    return build_rulebook([(PACKAGED, _parse_toml(PACKAGED, _packaged_text()))], lazy=True)
 
 
 @lru_cache(maxsize=8)
@@ -183,8 +192,10 @@ def _parse_toml(path: str, text: str) -> dict:
                           detail_en=f"TOML syntax error: {exc}.") from None
 
 
-def build_rulebook(files: list[tuple[str, dict]], catalogue: Catalogue | None = None) -> Rulebook:
-    """Merge parsed rule files (later ones add and override), validate and compile everything."""
+def build_rulebook(files: list[tuple[str, dict]], catalogue: Catalogue | None = None,
+                   lazy: bool = False) -> Rulebook:
+    """Merge parsed rule files (later ones add and override), validate and compile everything
+    (``lazy``: validate the fields now, compile each kind of form on first use)."""
     from .compiled import compile_rules, ratio_specs  # compiled.py imports Rule from here
 
     cat = catalogue or load_catalogue()
@@ -203,7 +214,7 @@ def build_rulebook(files: list[tuple[str, dict]], catalogue: Catalogue | None = 
             broken.add(rule.id)
     # Broken rules are compiled too, so that the problems of their expressions are reported
     # with the others in one go.
-    compiled = compile_rules(rules, cat, problems, broken)
+    compiled = {} if lazy and not problems else compile_rules(rules, cat, problems, broken)
     if problems:
         _raise(problems)
     return Rulebook(tuple(rules), tuple(s for s, _ in files), ratio_specs(cat), compiled)
@@ -306,7 +317,7 @@ def _build_rule(raw: dict, source: str, cat: Catalogue,
     for code in exclude or []:
         if code not in cat:
             bad(f"exclude: không có chỉ tiêu '{code}'", f"exclude: unknown indicator '{code}'")
-    tiers = _subset(raw.get("tiers", list(TIERS)), TIERS, "tiers", bad)
+    tiers = _subset(raw.get("tiers", list(ALL_TIERS)), ALL_TIERS, "tiers", bad)
     schemes = _subset(raw.get("schemes", list(SCHEMES)), SCHEMES, "schemes", bad)
     levels = raw.get("levels", "all")
     if levels not in ("all", "input"):

@@ -1,0 +1,185 @@
+"""Benchmark at national scale: `kh-excel check` and `kh-excel rollup` end to end, as a user runs
+them, against a naive pandas + openpyxl baseline doing the same reading and summing.
+
+    python bench/bench_scale.py                     # N = 100, 1000, 3321, 10000
+    python bench/bench_scale.py --n 20 --quick      # smoke run (CI)
+
+For each N it makes N filled commune forms with the toolkit's own form builder (the first N
+communes of the two-tier scheme, period 2025; for N above 3,321 the legacy scheme, period 2023,
+whose roll-up goes through the districts), kept in bench/out/ between runs. Then it runs, each in
+a fresh process: `kh-excel check DIR`, `kh-excel rollup DIR --unit "Việt Nam"` and the baseline
+(`pandas.read_excel(..., engine="openpyxl")` per file, summed with pandas). Peak memory is the
+largest total RSS of the process and all its children (the reading pool), sampled every 20 ms.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import random
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import replace
+from pathlib import Path
+
+from kh_excel.forms.layout import form_layout
+from kh_excel.forms.package import Package, token
+from kh_excel.forms.writer import UNIT_KEYS, FormSpec, _build, form_file_name
+from kh_excel.periods import LEGACY, TWO_TIER, Period
+from kh_excel.registry import load_registry
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "out"
+VARIANTS = 8  # distinct sets of figures; each form gets one, so sums are not trivial
+
+BASELINE = r"""
+import sys
+from pathlib import Path
+import pandas as pd
+files = sorted(Path(sys.argv[1]).glob("*.xlsx"))
+total = None
+for f in files:
+    df = pd.read_excel(f, sheet_name="Biểu số liệu", header=None, engine="openpyxl")
+    # The value column (D) by the hidden code column (the last one), as a naive script would.
+    values = pd.to_numeric(df.set_index(df.columns[-1])[3], errors="coerce")
+    values = values[values.index.notna()]
+    total = values if total is None else total.add(values, fill_value=0)
+print(len(files), int(total.get("quy_van_dong", 0)))
+"""
+
+
+def figures(rng: random.Random) -> dict[str, int]:
+    """Plausible figures of one commune (every input cell of the commune form)."""
+    population = rng.randrange(2000, 30000, 10)
+    members = population // rng.randint(4, 6)
+    v = {"dan_so": population, "hoi_vien": members, "hoi_vien_moi": members // 30,
+         "so_hoi_co_so": 1, "so_chi_hoi": rng.randint(8, 30), "so_ban_khuyen_hoc": rng.randint(0, 4),
+         "quy_van_dong": rng.randrange(20, 400) * 1_000_000, "tong_quy": rng.randrange(30, 900) * 1_000_000,
+         "hoc_bong_suat": rng.randint(10, 90), "gia_dinh_hoc_tap": population // 6,
+         "tong_so_ho": population // 4, "tong_thon": rng.randint(5, 25), "xa_cdht_dat": rng.randint(0, 1)}
+    v["hoc_bong_tien"] = v["hoc_bong_suat"] * 500_000
+    v["cong_dong_hoc_tap"] = v["tong_thon"] // 2
+    return v
+
+
+def make_forms(n: int, out: Path) -> tuple[str, str]:
+    """N filled commune forms in ``out`` (reused when already there); returns (scheme, period)."""
+    scheme, period = (TWO_TIER, "2025") if n <= 3321 else (LEGACY, "2023")
+    done = out / ".complete"
+    if done.exists():
+        return scheme, period
+    shutil.rmtree(out, ignore_errors=True)
+    out.mkdir(parents=True)
+    registry = load_registry(scheme)
+    communes = sorted((u for u in registry if u.tier == "xa" and not u.extra), key=lambda u: u.code)[:n]
+    layout = form_layout("xa", scheme)
+    rng = random.Random(n)
+    packages = []
+    for _ in range(VARIANTS):
+        spec = FormSpec("xa", scheme, Period.parse(period), communes[0], registry.parent(communes[0]))
+        wb = _build(spec, replace(spec.texts(), **{k: token(k) for k in UNIT_KEYS}))
+        ws = wb[wb.sheetnames[0]]
+        for code, value in figures(rng).items():
+            ws[layout.cell(code, "xa").ref] = value
+        packages.append(Package.of(wb))
+    for i, unit in enumerate(communes):
+        texts = FormSpec("xa", scheme, Period.parse(period), unit, registry.parent(unit)).texts()
+        data = packages[i % VARIANTS].render({k: getattr(texts, k) for k in UNIT_KEYS})
+        (out / form_file_name(period, unit)).write_bytes(data)
+    done.touch()
+    return scheme, period
+
+
+def _tree_rss(pid: int) -> int:
+    """Resident memory (bytes) of a process and all its descendants."""
+    total, stack = 0, [pid]
+    page = os.sysconf("SC_PAGE_SIZE")
+    while stack:
+        p = stack.pop()
+        try:
+            with open(f"/proc/{p}/statm") as f:
+                total += int(f.read().split()[1]) * page
+            for task in os.listdir(f"/proc/{p}/task"):
+                with open(f"/proc/{p}/task/{task}/children") as f:
+                    stack.extend(int(c) for c in f.read().split())
+        except (FileNotFoundError, ProcessLookupError, PermissionError):
+            continue
+    return total
+
+
+def timed(cmd: list[str]) -> tuple[float, float, int]:
+    """Run ``cmd``; return (seconds, peak MB of its process tree, exit code)."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    peak = 0
+    stop = threading.Event()
+
+    def sample() -> None:
+        nonlocal peak
+        while not stop.is_set():
+            peak = max(peak, _tree_rss(proc.pid))
+            stop.wait(0.02)
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    _, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    stop.set()
+    sampler.join()
+    if proc.returncode not in (0, 1):
+        sys.stderr.write(err.decode("utf-8", "replace"))
+    return seconds, peak / 2**20, proc.returncode
+
+
+TEMPLATES = r"""
+import sys, tempfile
+from kh_excel.forms.writer import write_children_forms
+from kh_excel.registry import load_registry
+registry = load_registry("two-tier-2025")
+with tempfile.TemporaryDirectory() as tmp:
+    n = sum(len(write_children_forms(f"{tmp}/{p.code}", p, "2025", None, registry))
+            for p in registry.children(registry.nation))
+print(n)
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--n", type=int, nargs="*", default=[100, 1000, 3321, 10000])
+    parser.add_argument("--quick", action="store_true", help="forms in a temporary folder")
+    parser.add_argument("--no-baseline", action="store_true")
+    args = parser.parse_args()
+    kh = [sys.executable, "-m", "kh_excel"]
+    print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.system()} {platform.machine()}")
+    print(f"{'variant':<10} {'N':>6} {'seconds':>8} {'forms/s':>8} {'peak MB':>8} {'× baseline':>10}")
+    if not args.quick:
+        seconds, peak, _ = timed([sys.executable, "-c", TEMPLATES])
+        print(f"{'template':<10} {3321:>6} {seconds:>8.2f} {3321 / seconds:>8.0f} {peak:>8.0f} {'—':>10}"
+              "   (pre-filled forms for every commune of the 34 provinces)")
+    for n in args.n:
+        folder = OUT / (f"quick-{n}" if args.quick else str(n))
+        t0 = time.perf_counter()
+        scheme, period = make_forms(n, folder)
+        gen = time.perf_counter() - t0
+        rows = {}
+        rows["check"] = timed([*kh, "check", str(folder)])
+        rows["rollup"] = timed([*kh, "rollup", str(folder), "--unit", "Việt Nam", "--period", period,
+                                "--scheme", scheme, "-o", str(folder.parent / f"vn-{n}.xlsx"),
+                                "--force", "--quiet"])
+        if not args.no_baseline:
+            rows["baseline"] = timed([sys.executable, "-c", BASELINE, str(folder)])
+        base = rows.get("baseline", (None,))[0]
+        for name, (seconds, peak, code) in rows.items():
+            ratio = f"{base / seconds:.1f}" if base and name != "baseline" else "—"
+            print(f"{name:<10} {n:>6} {seconds:>8.2f} {n / seconds:>8.0f} {peak:>8.0f} {ratio:>10}"
+                  + ("" if code in (0, 1) else f"   (exit {code})"))
+        print(f"{'(forms made in ' + format(gen, '.1f') + ' s)':<40}")
+        if args.quick:
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
