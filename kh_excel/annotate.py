@@ -6,13 +6,16 @@ which is not touched.
 """
 from __future__ import annotations
 
+import os
 from collections import defaultdict
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
+from .errors import OutputExists, OutputNotWritable
 from .model import CheckReport, FileResult, Finding, Severity
 from .outputs import write_atomic
 
@@ -23,6 +26,15 @@ FILLS = {
 }
 REPORT_SHEET = "Kết quả kiểm tra"
 ANNOTATABLE = (".xlsx", ".xlsm")
+_ORDER = [Severity.LOI, Severity.CANH_BAO, Severity.THONG_TIN]
+
+
+@dataclass
+class Annotated:
+    """What ``annotate_report`` did: copies written, and files it could not annotate (why)."""
+
+    written: list[Path] = field(default_factory=list)
+    skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason in Vietnamese)
 
 
 def annotated_name(path: str | Path) -> str:
@@ -36,47 +48,100 @@ def _text(ws, row: int, col: int, value: object) -> None:
         cell.data_type = "s"  # never a formula, whatever the text starts with
 
 
-def annotate_file(result: FileResult, out_dir: str | Path, force: bool = False) -> Path | None:
+def wants_copy(result: FileResult) -> bool:
+    """True for a readable .xlsx/.xlsm file with findings."""
+    return bool(result.findings) and result.submission is not None \
+        and Path(result.path).suffix.lower() in ANNOTATABLE
+
+
+def annotate_file(result: FileResult, out_dir: str | Path, force: bool = False,
+                  name: str | None = None) -> Path | None:
     """Write an annotated copy of one checked file; None when there is nothing to annotate."""
-    if not result.findings or result.submission is None:
+    if not wants_copy(result):
         return None
     src = Path(result.path)
-    if src.suffix.lower() not in ANNOTATABLE:
-        return None
     wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in result.findings:
         if f.sheet and f.cell and f.sheet in wb.sheetnames:
             by_cell[(f.sheet, f.cell)].append(f)
-    order = [Severity.LOI, Severity.CANH_BAO, Severity.THONG_TIN]
     for (sheet, ref), findings in by_cell.items():
-        worst = min((f.severity for f in findings), key=order.index)
+        worst = min((f.severity for f in findings), key=_ORDER.index)
         cell = wb[sheet][ref]
         cell.fill = FILLS[worst]
         text = "\n".join(f"{f.severity.label}: {f.message}" for f in findings)
         comment = Comment(text, "kh-excel")
         comment.width, comment.height = 360, 40 + 18 * (len(text) // 50 + len(findings))
         cell.comment = comment
+    if REPORT_SHEET in wb.sheetnames:  # a copy annotated before, checked again
+        wb.remove(wb[REPORT_SHEET])
     ws = wb.create_sheet(REPORT_SHEET, 0)
     for col, header in enumerate(("Mức độ", "Trang", "Ô", "Nội dung", "Mã quy tắc"), 1):
         _text(ws, 1, col, header)
         ws.cell(row=1, column=col).font = Font(bold=True)
-    for n, f in enumerate(sorted(result.findings, key=lambda f: order.index(f.severity)), 2):
-        for col, value in enumerate((f.severity.label, f.sheet or "", f.cell or "", f.message, f.rule), 1):
+    for n, f in enumerate(sorted(result.findings, key=lambda f: _ORDER.index(f.severity)), 2):
+        for col, value in enumerate((f.severity.label, f.sheet or "", f.cell or "", f.message,
+                                     f.rule), 1):
             _text(ws, n, col, value)
         ws.cell(row=n, column=1).fill = FILLS[f.severity]
     for col, width in zip("ABCDE", (11, 16, 7, 100, 28)):
         ws.column_dimensions[col].width = width
+    for sheet in wb.worksheets:
+        sheet.sheet_view.tabSelected = False
     wb.active = 0
-    target = Path(out_dir) / annotated_name(src)
+    ws.sheet_view.tabSelected = True
+    target = Path(out_dir) / (name or annotated_name(src))
     return write_atomic(target, lambda tmp: wb.save(tmp), force=force)
 
 
-def annotate_report(report: CheckReport, out_dir: str | Path, force: bool = False) -> list[Path]:
-    """Annotated copies for every file of the report that has findings."""
-    written = []
+def plan_copies(report: CheckReport, out_dir: str | Path, force: bool = False
+                ) -> list[tuple[FileResult, Path]]:
+    """The copy to write for each file with findings; raises before anything is written if any
+    target exists (without ``force``) or the folder cannot be written to."""
+    out = Path(out_dir)
+    if out.exists() and not out.is_dir():
+        raise OutputNotWritable(path=out, detail="đây là một tệp, không phải thư mục.",
+                                detail_en="it is a file, not a folder.")
+    plan, taken = [], set()
     for result in report.files:
-        path = annotate_file(result, out_dir, force=force)
-        if path:
-            written.append(path)
-    return written
+        if not wants_copy(result):
+            continue
+        name = annotated_name(result.path)
+        stem, suffix, n = name[:-len(Path(name).suffix)], Path(name).suffix, 2
+        while name in taken:  # two files of the same name in different folders
+            name, n = f"{stem}-{n}{suffix}", n + 1
+        taken.add(name)
+        plan.append((result, out / name))
+    if not force:
+        for _, target in plan:
+            if target.exists():
+                raise OutputExists(path=target)
+    if plan:
+        try:
+            out.mkdir(parents=True, exist_ok=True)
+        except OSError:
+            raise OutputNotWritable(path=out, detail="không tạo được thư mục.",
+                                    detail_en="cannot create the folder.") from None
+        if not os.access(out, os.W_OK | os.X_OK):
+            raise OutputNotWritable(path=out, detail="không có quyền ghi vào thư mục.",
+                                    detail_en="no permission to write in the folder.")
+    return plan
+
+
+def annotate_report(report: CheckReport, out_dir: str | Path, force: bool = False) -> Annotated:
+    """Annotated copies for every file of the report that has findings, all targets checked
+    before the first is written; a file openpyxl cannot load is skipped with the reason."""
+    done = Annotated()
+    for result in report.files:
+        if result.findings and result.submission is not None and not wants_copy(result):
+            done.skipped.append((result.path, "tệp Excel 97–2003 (.xls) không ghi chú được; hãy "
+                                              "lưu thành .xlsx rồi kiểm tra lại."))
+    for result, target in plan_copies(report, out_dir, force):
+        try:
+            done.written.append(annotate_file(result, target.parent, force=force,
+                                              name=target.name))
+        except (OutputExists, OutputNotWritable):
+            raise
+        except Exception as exc:  # a workbook openpyxl cannot load or save: skip, say why
+            done.skipped.append((result.path, f"không tạo được bản sao ({type(exc).__name__})."))
+    return done

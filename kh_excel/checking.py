@@ -4,6 +4,7 @@ from __future__ import annotations
 import os
 from collections.abc import Callable, Iterable
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .errors import FormUnreadable, KhError, UnknownTemplate, UsageError
@@ -16,17 +17,21 @@ FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
 PARALLEL_THRESHOLD = 64
 
 
-def collect_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
+def collect_files(paths: Iterable[str | os.PathLike],
+                  exclude: Iterable[str | os.PathLike] = ()) -> list[Path]:
     """The form files named or found (recursively) in the folders named, sorted, once each.
 
-    Excel's lock files (``~$name.xlsx``) and hidden files are skipped.
+    Excel's lock files (``~$name.xlsx``), hidden files and anything inside the ``exclude``
+    folders (where annotated copies are written) are skipped.
     """
+    skip = [Path(e).resolve() for e in exclude]
     found: dict[Path, None] = {}
     for p in map(Path, paths):
         if p.is_dir():
             for sub in sorted(p.rglob("*")):
                 if sub.is_file() and sub.suffix.lower() in FORM_SUFFIXES \
-                        and not sub.name.startswith(("~$", ".")):
+                        and not sub.name.startswith(("~$", ".")) \
+                        and not any(sub.resolve().is_relative_to(e) for e in skip):
                     found.setdefault(sub, None)
         elif p.exists():
             found.setdefault(p, None)
@@ -48,6 +53,13 @@ def check_file(path: str | os.PathLike, rules: str | None = None, lang: str = "v
         result = read_form(path, lang=lang)
     except (FormUnreadable, UnknownTemplate) as exc:
         return FileResult(str(path), None, [unreadable_finding(path, exc, lang)])
+    except Exception as exc:  # a file no check foresaw must not stop the other files
+        detail = f"{type(exc).__name__}: {exc}"[:200]
+        error = FormUnreadable(
+            path=path, detail=f"lỗi không lường trước khi đọc tệp ({detail}). Hãy mở tệp trong "
+            "Excel, lưu lại và gửi lại; nếu vẫn lỗi, xin gửi tệp cho người phát triển kh-excel.",
+            detail_en=f"unexpected error while reading ({detail}).")
+        return FileResult(str(path), None, [unreadable_finding(path, error, lang)])
     result.findings.extend(check_submission(result.submission, load_rulebook(rules), lang=lang))
     return result
 
@@ -58,25 +70,31 @@ def _check_one(args: tuple[str, str | None, str]) -> FileResult:
 
 def check_paths(paths: Iterable[str | os.PathLike], rules: str | None = None, lang: str = "vi",
                 jobs: int | None = None,
-                progress: Callable[[int, int], None] | None = None) -> CheckReport:
+                progress: Callable[[int, int], None] | None = None,
+                exclude: Iterable[str | os.PathLike] = ()) -> CheckReport:
     """Check every form in ``paths`` (files or folders); spread over the cores for many files."""
-    files = collect_files(paths)
+    files = collect_files(paths, exclude)
     load_rulebook(rules)  # validate the rulebook once, before any file: a bad one stops here
     report = CheckReport()
     jobs = jobs or os.cpu_count() or 1
     work = [(str(f), rules, lang) for f in files]
+
+    def add(result: FileResult) -> None:
+        report.files.append(result)
+        if progress:
+            progress(len(report.files), len(files))
+
     if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
-        with ProcessPoolExecutor(max_workers=jobs) as pool:
-            results = pool.map(_check_one, work, chunksize=max(1, len(work) // (jobs * 8)))
-            for n, result in enumerate(results, 1):
-                report.files.append(result)
-                if progress:
-                    progress(n, len(files))
-    else:
-        for n, item in enumerate(work, 1):
-            report.files.append(_check_one(item))
-            if progress:
-                progress(n, len(files))
+        try:
+            with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+                # map keeps the order of the files, whichever worker finishes first
+                for result in pool.map(_check_one, work,
+                                       chunksize=max(1, len(work) // (jobs * 8))):
+                    add(result)
+        except (BrokenProcessPool, OSError):  # no pool on this system: finish in this process
+            pass
+    for item in work[len(report.files):]:
+        add(_check_one(item))
     return report
 
 

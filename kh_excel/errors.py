@@ -127,3 +127,29 @@ class LibreOfficeFailed(KhError):
     exit_code = ExitCode.BAD_INPUT
     vi = "LibreOffice không chuyển được tệp: {detail}"
     en = "LibreOffice could not convert the files: {detail_en}"
+
+
+class ReportHasErrors(KhError):
+    """The input of a report has error-severity findings and --allow-errors was not given."""
+
+    exit_code = ExitCode.FINDINGS
+    vi = ("Tệp {path} còn {count} lỗi số liệu nên chưa lập báo cáo. {how} Sửa các lỗi rồi chạy "
+          "lại, hoặc thêm --allow-errors để vẫn lập bản dự thảo (bản dự thảo sẽ ghi rõ số liệu "
+          "còn lỗi).")
+    en = ("{path} still has {count} data error(s), so no report was drafted. {how_en} Correct "
+          "them and run again, or add --allow-errors to draft anyway (the draft will say so).")
+
+
+class ReportTemplateError(KhError):
+    """A narrative template (the user's or ours) that cannot be rendered."""
+
+    exit_code = ExitCode.BAD_INPUT
+    vi = "Mẫu văn bản {path} không dùng được: {detail}"
+    en = "Template {path} cannot be used: {detail_en}"
+
+
+class OutputNotWritable(KhError):
+    """An output folder that cannot be created or written to."""
+
+    vi = "Không ghi được vào {path}: {detail} Hãy chọn thư mục khác."
+    en = "Cannot write to {path}: {detail_en} Choose another folder."

@@ -5,12 +5,11 @@ import json
 
 import click
 
-from ..annotate import annotate_report
 from ..checking import check_paths, unreadable_count
-from ..errors import ExitCode
+from ..errors import ExitCode, UsageError
 from .main import cli
 from .options import force_option, json_option
-from .render import render_check
+from .render import render_annotated, render_check
 
 
 @cli.command("check")
@@ -34,16 +33,24 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], rules: str | None,
       kh-excel check bieu_mau_da_nop/ --json > ket_qua.json
     """
     lang = ctx.obj.get("lang", "vi")
-    report = check_paths(paths, rules=rules, lang=lang)
+    # Copies annotated by an earlier run in a folder being checked are not checked again.
+    report = check_paths(paths, rules=rules, lang=lang,
+                         exclude=[annotate_dir] if annotate_dir else ())
+    if not report.files:
+        raise UsageError(detail=f"Không có tệp biểu mẫu (.xlsx, .xlsm, .xls) nào trong "
+                                f"{', '.join(paths)}.",
+                         detail_en=f"No form files (.xlsx, .xlsm, .xls) in {', '.join(paths)}.")
+    if annotate_dir:
+        from ..annotate import plan_copies
+        plan_copies(report, annotate_dir, force)  # refuse before printing or writing anything
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         render_check(report, lang)
     if annotate_dir:
-        written = annotate_report(report, annotate_dir, force=force)
-        if not as_json:
-            click.echo((f"Wrote {len(written)} annotated copy(ies) to {annotate_dir}" if lang == "en"
-                        else f"Đã ghi {len(written)} bản sao có đánh dấu vào thư mục {annotate_dir}"))
+        from ..annotate import annotate_report  # openpyxl is loaded only to write copies
+        render_annotated(annotate_report(report, annotate_dir, force=force), annotate_dir,
+                         lang, quiet=as_json)
     if unreadable_count(report):
         ctx.exit(int(ExitCode.BAD_INPUT))
     ctx.exit(int(ExitCode.FINDINGS if report.has_errors else ExitCode.OK))

@@ -64,3 +64,14 @@ def render_rollup(result, path, lang: str = "vi") -> None:
                        + f" {f.message}")
     click.echo((f"{s['loi']} error(s), {s['canh_bao']} warning(s). Written: {path}" if lang == "en"
                 else f"{s['loi']} lỗi, {s['canh_bao']} cảnh báo (xem trang Kiểm tra). Đã ghi: {path}"))
+
+
+def render_annotated(done, out_dir: str, lang: str = "vi", quiet: bool = False) -> None:
+    """Where the annotated copies went, and the files that could not be annotated (on stderr)."""
+    for path, reason in done.skipped:
+        click.echo((f"Could not annotate {path}: {reason}" if lang == "en"
+                    else f"Không tạo được bản sao có đánh dấu của {path}: {reason}"), err=True)
+    if not quiet:
+        n = len(done.written)
+        click.echo(f"Wrote {n} annotated copy(ies) to {out_dir}" if lang == "en"
+                   else f"Đã ghi {n} bản sao có đánh dấu vào thư mục {out_dir}")

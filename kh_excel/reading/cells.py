@@ -54,6 +54,8 @@ def to_number(raw: object, ind: Indicator) -> tuple[Number | None, list[CellIssu
     if raw is None or raw == "":
         return None, issues
     whole = ind.kind in WHOLE_KINDS
+    if type(raw) is float and raw >= 0 and whole and raw.is_integer():
+        return int(raw), issues  # the common case, first
     if isinstance(raw, bool):
         return None, [CellIssue("khong_phai_so", "loi", {"text": str(raw)})]
     if isinstance(raw, (date, datetime, time, timedelta)):

@@ -1,12 +1,18 @@
 """Opening an untrusted workbook file safely: what it is, size limits, zip and XML bombs."""
 from __future__ import annotations
 
+import codecs
+import errno
 import hashlib
 import io
 import re
+import struct
 import zipfile
-from dataclasses import dataclass, field
+import zlib
+from collections.abc import Iterator
+from functools import cached_property
 from pathlib import Path
+from xml.etree import ElementTree as ET
 
 from defusedxml import DefusedXmlException
 from defusedxml import ElementTree as SafeET
@@ -17,52 +23,134 @@ MAX_FILE_BYTES = 20 * 2**20        # a filled form is ~30 KB; 20 MB is far beyon
 MAX_UNZIPPED_BYTES = 100 * 2**20   # all parts together, decompressed
 MAX_PART_BYTES = 20 * 2**20        # one XML part we parse ourselves
 MAX_RATIO = 100                    # compression ratio beyond which a large part is a zip bomb
+DEFLATE_MAX_RATIO = 1032           # the most one byte of deflate data can expand to
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
-NS_CUSTOM = "{http://schemas.openxmlformats.org/officeDocument/2006/custom-properties}"
-_LEGACY_FONT = re.compile(rb'name val="(\.Vn[^"]*|VNI[^"]*)"', re.I)
+NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
+_LEGACY_FONT = re.compile(rb"""name\s+val\s*=\s*["'](\.vn[^"']*|vni[^"']*)["']""")
+_CHUNK = 16384
+
+# errno → (vi, en) reason a file cannot be opened; others fall back to a generic message.
+_OS_ERRORS = {
+    errno.ENOENT: ("không tìm thấy tệp (có thể đã bị xoá hoặc đổi tên).", "file not found."),
+    errno.EACCES: ("không có quyền đọc tệp. Nếu tệp đang mở trong Excel, hãy đóng lại rồi thử "
+                   "lại; nếu không, hãy kiểm tra quyền truy cập.", "permission denied."),
+    errno.EPERM: ("không có quyền đọc tệp. Hãy kiểm tra quyền truy cập.", "permission denied."),
+    errno.EBUSY: ("tệp đang được chương trình khác sử dụng. Hãy đóng tệp rồi thử lại.",
+                  "the file is in use by another program."),
+    errno.ENAMETOOLONG: ("tên hoặc đường dẫn tệp quá dài. Hãy chép tệp vào thư mục ngắn hơn.",
+                         "the file name or path is too long."),
+    errno.EIO: ("lỗi đọc ổ đĩa. Hãy chép tệp sang ổ khác rồi thử lại.", "disk read error."),
+}
 
 
-@dataclass
+class _Forbidden(Exception):
+    """An XML part declares a DTD (entities): refused before any parser can expand it."""
+
+
 class Container:
-    """A workbook file read into memory and vetted, with the small XML parts we need."""
+    """A workbook file read into memory and vetted; the small XML parts we need, parsed."""
 
-    path: Path
-    data: bytes
-    kind: str                       # "xlsx" or "xls"
-    sha256: str
-    sheets: list[tuple[str, str]] = field(default_factory=list)  # (name, state) in order
-    defined_names: dict[str, str] = field(default_factory=dict)  # name → reference
-    custom_props: dict[str, str] = field(default_factory=dict)
-    legacy_fonts: bool = False      # styles mention .VnTime / VNI fonts
+    def __init__(self, path: Path, data: bytes, kind: str, sha256: str) -> None:
+        self.path, self.data, self.kind, self.sha256 = path, data, kind, sha256
+        self.sheets: list[tuple[str, str]] = []      # (name, state) in order
+        self.sheet_rids: dict[str, str] = {}         # name → relationship id (xlsx)
+        self.defined_names: dict[str, str] = {}      # workbook-scope name → reference
+        self.legacy_fonts = False                     # styles mention .VnTime / VNI fonts
+        self._zip: zipfile.ZipFile | None = None
 
     def stream(self) -> io.BytesIO:
         return io.BytesIO(self.data)
+
+    def part(self, name: str) -> bytes | None:
+        """The bytes of a zip part (None if absent); the file was vetted, so reads are bounded."""
+        if self.kind != "xlsx":
+            return None
+        try:
+            if self._zip is None:
+                self._zip = zipfile.ZipFile(self.stream())
+            with self._zip.open(name) as part:
+                return part.read(MAX_PART_BYTES)
+        except KeyError:
+            return None
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+            raise _corrupt(self.path) from None
+
+    @cached_property
+    def custom_props(self) -> dict[str, str]:
+        """Custom document properties (the form's metadata is kept there too)."""
+        data = self.part("docProps/custom.xml")
+        if data is None:
+            return {}
+        props = {}
+        for prop in self._parse(data):
+            value = next(iter(prop), None)
+            props[prop.get("name", "")] = (value.text or "") if value is not None else ""
+        return props
+
+    def sheet_part(self, sheet: str) -> str | None:
+        """The zip part of a worksheet (``xl/worksheets/sheet1.xml``), from the relationships."""
+        rid = self.sheet_rids.get(sheet)
+        data = self.part("xl/_rels/workbook.xml.rels") if rid else None
+        if data is None:
+            return None
+        for rel in self._parse(data):
+            if rel.get("Id") == rid:
+                target = rel.get("Target", "")
+                return target.lstrip("/") if target.startswith("/") else "xl/" + target
+        return None
+
+    def _parse(self, data: bytes):
+        try:
+            return parse_xml(data)
+        except _Forbidden:
+            raise _forbidden(self.path) from None
+        except ET.ParseError:
+            raise _corrupt(self.path) from None
+
+
+def parse_xml(data: bytes):
+    """Parse an XML part that must not declare a DTD, so no entity can expand or be fetched.
+
+    An ASCII-compatible part (UTF-8, every real xlsx) is searched for a DTD and then parsed by
+    the fast C parser; any other encoding goes through defusedxml with DTDs forbidden.
+    """
+    head = data[3:5] if data.startswith(codecs.BOM_UTF8) else data[:2]
+    if head[:1] == b"<" and head[1:2] not in (b"", b"\x00"):
+        if b"<!DOCTYPE" in data or b"<!ENTITY" in data:
+            raise _Forbidden
+        return ET.fromstring(data)
+    try:
+        return SafeET.fromstring(data, forbid_dtd=True)
+    except DefusedXmlException:
+        raise _Forbidden from None
 
 
 def _unreadable(path: Path, vi: str, en: str) -> FormUnreadable:
     return FormUnreadable(path=path, detail=vi, detail_en=en)
 
 
+def _corrupt(path: Path) -> FormUnreadable:
+    return _unreadable(path, "tệp bị hỏng (một phần nội dung không đọc được). Hãy mở tệp trong "
+                             "Excel, lưu lại và gửi lại.", "the file is corrupt.")
+
+
+def _forbidden(path: Path) -> FormUnreadable:
+    return _unreadable(path, "tệp chứa khai báo XML nguy hiểm (DOCTYPE/ENTITY), đã từ chối đọc. "
+                             "Hãy mở tệp trong Excel, lưu lại và gửi lại.",
+                       "the file contains XML DOCTYPE/ENTITY declarations; refused.")
+
+
+def _bomb(path: Path) -> FormUnreadable:
+    return _unreadable(path, "tệp có cấu trúc nén bất thường (nghi là 'bom nén'), đã từ chối đọc.",
+                       "abnormal compression (suspected zip bomb); refused.")
+
+
 def open_container(path: str | Path) -> Container:
     """Read and vet a workbook file; raise :class:`FormUnreadable` with the reason if unusable."""
     path = Path(path)
-    try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise _unreadable(
-                path, f"tệp quá lớn ({size / 2**20:.1f} MB; biểu mẫu chỉ khoảng vài chục KB). "
-                      "Hãy kiểm tra lại có đúng tệp biểu mẫu không.",
-                f"the file is too large ({size / 2**20:.1f} MB).")
-        data = path.read_bytes()
-    except FormUnreadable:
-        raise
-    except IsADirectoryError:
-        raise _unreadable(path, "đây là thư mục, không phải tệp.", "this is a folder.") from None
-    except OSError as exc:
-        raise _unreadable(path, f"không mở được tệp ({exc.strerror}).",
-                          f"cannot open the file ({exc.strerror}).") from None
+    data = _read_bytes(path)
     sha = hashlib.sha256(data).hexdigest()
     if data.startswith(b"PK\x03\x04") or data.startswith(b"PK\x05\x06"):
         container = Container(path, data, "xlsx", sha)
@@ -78,6 +166,26 @@ def open_container(path: str | Path) -> Container:
     raise _unreadable(path, _what_is_it(data), "this is not an Excel workbook (.xlsx or .xls).")
 
 
+def _read_bytes(path: Path) -> bytes:
+    try:
+        size = path.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise _unreadable(
+                path, f"tệp quá lớn ({size / 2**20:.1f} MB; biểu mẫu chỉ khoảng vài chục KB). "
+                      "Hãy kiểm tra lại có đúng tệp biểu mẫu không.",
+                f"the file is too large ({size / 2**20:.1f} MB).")
+        return path.read_bytes()
+    except FormUnreadable:
+        raise
+    except IsADirectoryError:
+        raise _unreadable(path, "đây là thư mục, không phải tệp.", "this is a folder.") from None
+    except OSError as exc:
+        vi, en = _OS_ERRORS.get(exc.errno, (
+            f"không mở được tệp (mã lỗi {exc.errno}). Hãy chép tệp sang thư mục khác rồi thử lại.",
+            f"cannot open the file ({exc.strerror or exc})."))
+        raise _unreadable(path, vi, en) from None
+
+
 def _what_is_it(data: bytes) -> str:
     head = data[:8]
     if not data:
@@ -91,60 +199,157 @@ def _what_is_it(data: bytes) -> str:
 
 def _read_zip_parts(c: Container) -> None:
     try:
-        zf = zipfile.ZipFile(c.stream())
+        zf = c._zip = zipfile.ZipFile(c.stream())
         infos = zf.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError):
+    except (zipfile.BadZipFile, ValueError, EOFError, struct.error):
         raise _unreadable(c.path, "tệp bị hỏng (không giải nén được). Hãy lưu lại tệp trong Excel "
                                   "và gửi lại.", "the file is corrupt (not a valid zip).") from None
     names = {i.filename for i in infos}
     if "xl/workbook.xml" not in names:
         what = "tệp Word" if "word/document.xml" in names else "tệp nén không phải Excel"
         raise _unreadable(c.path, f"đây là {what}, không phải tệp Excel.", "not an Excel workbook.")
-    total = sum(i.file_size for i in infos)
-    bomb = total > MAX_UNZIPPED_BYTES or any(
-        i.file_size > 2**20 and i.file_size > MAX_RATIO * max(i.compress_size, 1) for i in infos)
-    if bomb:
-        raise _unreadable(c.path, "tệp có cấu trúc nén bất thường (nghi là 'bom nén'), đã từ chối "
-                                  "đọc.", "abnormal compression (suspected zip bomb); refused.")
+    if any(i.flag_bits & 0x1 for i in infos):
+        raise _unreadable(c.path, "tệp nén được đặt mật khẩu. Hãy gửi tệp Excel không mật khẩu.",
+                          "the zip package is encrypted.")
     try:
+        _check_sizes(c, zf, infos)
         for info in infos:
-            if info.filename.endswith((".xml", ".rels")):
-                with zf.open(info) as part:
-                    head = part.read(2048)
-                if b"<!DOCTYPE" in head or b"<!ENTITY" in head:
-                    raise _unreadable(
-                        c.path, "tệp chứa khai báo XML nguy hiểm (DOCTYPE/ENTITY), đã từ chối đọc.",
-                        "the file contains XML DOCTYPE/ENTITY declarations; refused.")
-        workbook = _parse(zf, "xl/workbook.xml")
-        sheets = workbook.find(f"{NS_MAIN}sheets")
-        for sheet in sheets if sheets is not None else ():
-            c.sheets.append((sheet.get("name", ""), sheet.get("state", "visible")))
+            if info.filename.endswith((".xml", ".rels", ".vml")) \
+                    and _declares_dtd(c.data, zf, info):
+                raise _forbidden(c.path)
+        c.sheets, c.sheet_rids, c.defined_names = _workbook(c, _read(zf, "xl/workbook.xml"))
+        if "xl/styles.xml" in names:
+            styles = _read(zf, "xl/styles.xml").lower()
+            c.legacy_fonts = (b".vn" in styles or b"vni" in styles) and \
+                bool(_LEGACY_FONT.search(styles))
+    except FormUnreadable:
+        raise
+    except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, struct.error):
+        raise _corrupt(c.path) from None
+
+
+def _workbook(c: Container, data: bytes) -> tuple[list, dict, dict]:
+    """Sheets (name, state), their relationship ids and the workbook-scope defined names."""
+    # Forms made from one template share a byte-identical workbook.xml: parse it once.
+    cached = _WORKBOOKS.get(data)
+    if cached is None:
+        workbook = c._parse(data)
+        sheets, rids, names = [], {}, {}
+        sheets_el = workbook.find(f"{NS_MAIN}sheets")
+        for sheet in sheets_el if sheets_el is not None else ():
+            name = sheet.get("name", "")
+            sheets.append((name, sheet.get("state", "visible")))
+            rids[name] = sheet.get(f"{NS_REL}id", "")
         names_el = workbook.find(f"{NS_MAIN}definedNames")
         for dn in names_el if names_el is not None else ():
             if dn.get("localSheetId") is None and dn.text:
-                c.defined_names[dn.get("name", "")] = dn.text
-        if "docProps/custom.xml" in names:
-            for prop in _parse(zf, "docProps/custom.xml"):
-                value = next(iter(prop), None)
-                c.custom_props[prop.get("name", "")] = (value.text or "") if value is not None else ""
-        if "xl/styles.xml" in names:
-            with zf.open("xl/styles.xml") as part:
-                c.legacy_fonts = bool(_LEGACY_FONT.search(part.read(MAX_PART_BYTES)))
-    except FormUnreadable:
-        raise
-    except (zipfile.BadZipFile, EOFError, OSError, KeyError, ValueError):
-        raise _unreadable(c.path, "tệp bị hỏng (một phần nội dung không đọc được). Hãy lưu lại tệp "
-                                  "trong Excel và gửi lại.", "the file is corrupt.") from None
+                names[dn.get("name", "")] = dn.text
+        if len(_WORKBOOKS) >= 64:
+            _WORKBOOKS.pop(next(iter(_WORKBOOKS)))
+        cached = _WORKBOOKS[data] = (sheets, rids, names)
+    sheets, rids, names = cached
+    return list(sheets), dict(rids), dict(names)
 
 
-def _parse(zf: zipfile.ZipFile, name: str):
+_WORKBOOKS: dict[bytes, tuple[list, dict, dict]] = {}
+
+
+def _read(zf: zipfile.ZipFile, name: str) -> bytes:
     with zf.open(name) as part:
         data = part.read(MAX_PART_BYTES + 1)
     if len(data) > MAX_PART_BYTES:
         raise ValueError(f"{name} too large")
-    try:
-        return SafeET.fromstring(data, forbid_dtd=True)
-    except DefusedXmlException:
-        raise ValueError(f"{name}: forbidden XML") from None
-    except SafeET.ParseError:
-        raise ValueError(f"{name}: malformed XML") from None
+    return data
+
+
+def _check_sizes(c: Container, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
+    """Refuse a zip bomb: by the sizes the package declares, and where they could lie, by the
+    sizes it really inflates to (streamed, never held in memory)."""
+    total = sum(i.file_size for i in infos)
+    if total > MAX_UNZIPPED_BYTES or any(
+            i.file_size > 2**20 and i.file_size > MAX_RATIO * max(i.compress_size, 1)
+            for i in infos):
+        raise _bomb(c.path)
+    # A part can inflate to at most DEFLATE_MAX_RATIO times its compressed size, whatever size
+    # it declares: only when that bound is too large are the real sizes measured.
+    def bound(i: zipfile.ZipInfo) -> int:
+        if i.compress_type == zipfile.ZIP_STORED:
+            return i.compress_size
+        return DEFLATE_MAX_RATIO * i.compress_size if i.compress_type == zipfile.ZIP_DEFLATED \
+            else MAX_UNZIPPED_BYTES + 1
+    if sum(bound(i) for i in infos) <= MAX_UNZIPPED_BYTES:
+        return
+    inflated = 0
+    for info in infos:
+        size = 0
+        for chunk in _chunks(c.data, zf, info):
+            size += len(chunk)
+            if size > info.file_size or inflated + size > MAX_UNZIPPED_BYTES:
+                raise _bomb(c.path)
+        inflated += size
+
+
+def _declares_dtd(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
+    """True if the part's prolog (what precedes its root element) holds a DOCTYPE.
+
+    Comments and processing instructions are skipped however long they are; the scan stops at
+    the root element, which in a real part is within its first hundred bytes.
+    """
+    buf, pos, closing = bytearray(), 0, b""  # closing: the end of the comment or PI we are in
+    for chunk in _chunks(data, zf, info):
+        if pos > _CHUNK:  # forget what was scanned: a long comment is never held in memory
+            del buf[:pos]
+            pos = 0
+        buf += chunk
+        while True:
+            if closing:
+                end = buf.find(closing, pos)
+                if end == -1:
+                    pos = max(pos, len(buf) - len(closing))
+                    break
+                pos, closing = end + len(closing), b""
+            lt = buf.find(b"<", pos)
+            if lt == -1 or len(buf) - lt < 9:
+                pos = len(buf) if lt == -1 else lt
+                break
+            if buf.startswith(b"<!--", lt):
+                closing, pos = b"-->", lt + 4
+            elif buf.startswith(b"<?", lt):
+                closing, pos = b"?>", lt + 2
+            else:
+                return buf.startswith((b"<!DOCTYPE", b"<!ENTITY"), lt)
+    return False
+
+
+def _chunks(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator[bytes]:
+    """The uncompressed bytes of a part, in chunks, from its raw data in memory."""
+    if info.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        with zf.open(info) as part:
+            while chunk := part.read(_CHUNK):
+                yield chunk
+        return
+    off = info.header_offset
+    if data[off:off + 4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(info.filename)
+    name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
+    start = off + 30 + name_len + extra_len
+    raw = memoryview(data)[start:start + info.compress_size]
+    if info.compress_type == zipfile.ZIP_STORED:
+        for pos in range(0, len(raw), _CHUNK):
+            yield bytes(raw[pos:pos + _CHUNK])
+        return
+    inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+    size = 512  # small at first: the prolog scan usually needs only the first few bytes
+    for pos in range(0, len(raw), _CHUNK):
+        piece = raw[pos:pos + _CHUNK]
+        while piece:
+            out = inflate.decompress(piece, size)
+            size = min(2 * size, _CHUNK)
+            if out:
+                yield out
+            if inflate.eof:
+                return
+            piece = inflate.unconsumed_tail
+    tail = inflate.flush()
+    if tail:
+        yield tail

@@ -8,9 +8,6 @@ from __future__ import annotations
 
 import unicodedata
 
-import viparse
-from openpyxl import load_workbook
-
 from .container import Container
 
 
@@ -30,7 +27,11 @@ def to_unicode(text: str, font_name: str | None) -> str:
     """Convert ``text`` typed in ``font_name`` to Unicode NFC (unchanged for Unicode fonts)."""
     encoding = encoding_of_font(font_name)
     if encoding:
+        import viparse  # only for the rare workbook typed in a legacy font
         text = viparse.fix(text, encoding=encoding)
+        if encoding == "tcvn3" and font_name.strip().lower().endswith("h"):
+            # .VnTimeH, .VnArialH …: capitals-only fonts that show lowercase codes as capitals.
+            text = text.upper()
         if encoding == "vni":
             # viparse's VNI table lacks "ẳ" (a + breve-hook, typed "aú" in VNI fonts).
             text = text.replace("aú", "ẳ").replace("AÚ", "Ẳ")
@@ -41,6 +42,7 @@ def cell_fonts(c: Container) -> dict[tuple[str, int, int], str]:
     """(sheet, row, col) → font name of every text cell set in a legacy font."""
     if c.kind != "xlsx":
         return {}
+    from openpyxl import load_workbook  # slow to import; only for legacy-font workbooks
     fonts: dict[tuple[str, int, int], str] = {}
     wb = load_workbook(c.stream(), read_only=True, data_only=True)
     try:

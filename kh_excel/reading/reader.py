@@ -1,87 +1,70 @@
 """Reading one filled form into a :class:`Submission` plus findings (DESIGN §3).
 
 Values are found by defined name first; where a file lost its names (an old ``.xls``, a copied
-sheet), by the hidden code column of the template, which moves with inserted rows; never by
-guessing. Problems in the user's data become findings; only an unusable file raises.
+sheet) or they no longer point at their row, by the hidden code column of the template, which
+moves with inserted rows; never by guessing. Problems in the user's data become findings; only
+an unusable file raises.
 """
 from __future__ import annotations
 
 import re
+from datetime import date, datetime
+from functools import cache
 from pathlib import Path
 
-import python_calamine as calamine
-from openpyxl.utils import column_index_from_string, get_column_letter
-
-from ..catalogue import load_catalogue
-from ..errors import FormUnreadable, UnknownTemplate
+from ..catalogue import Indicator, load_catalogue
+from ..errors import UnknownTemplate
 from ..forms import layout as L
 from ..model import FileResult, Finding, Provenance, Severity, Submission
 from ..periods import SCHEMES
-from ..tiers import TIERS
+from ..tiers import ALL_TIERS
 from . import legacy
-from .cells import render, to_number
+from .cells import CellIssue, render, to_number
 from .container import Container, open_container
+from .locate import Grid, Locator, column_letter, parse_ref
 
-_REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
+__all__ = ["read_form", "parse_ref"]
 
-
-def parse_ref(ref: str) -> tuple[str, int, int] | None:
-    """``'Biểu số liệu'!$D$8`` → ``("Biểu số liệu", 8, 4)``; ranges and errors → None."""
-    m = _REF.match(ref.strip())
-    if not m:
-        return None
-    sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
-    return sheet, int(m.group(4)), column_index_from_string(m.group(3))
-
-
-class _Grid:
-    """Cell values of a workbook's sheets, loaded on demand through python-calamine."""
-
-    def __init__(self, container: Container) -> None:
-        try:
-            self.wb = calamine.CalamineWorkbook.from_filelike(container.stream())
-        except calamine.PasswordError:
-            raise FormUnreadable(
-                path=container.path, detail="tệp được đặt mật khẩu. Hãy bỏ mật khẩu rồi gửi lại.",
-                detail_en="the workbook is password-protected.") from None
-        except Exception as exc:  # calamine reports corrupt files with several exception types
-            raise FormUnreadable(
-                path=container.path, detail="tệp bị hỏng hoặc không phải biểu mẫu Excel hợp lệ. "
-                "Hãy mở tệp trong Excel, lưu lại và gửi lại.",
-                detail_en=f"corrupt or invalid workbook ({type(exc).__name__}).") from None
-        self.names = list(self.wb.sheet_names)
-        self._rows: dict[str, list[list]] = {}
-
-    def rows(self, sheet: str) -> list[list]:
-        if sheet not in self._rows:
-            try:
-                self._rows[sheet] = self.wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            except Exception:
-                self._rows[sheet] = []
-        return self._rows[sheet]
-
-    def get(self, sheet: str, row: int, col: int):
-        rows = self.rows(sheet)
-        if 0 < row <= len(rows) and 0 < col <= len(rows[row - 1]):
-            return rows[row - 1][col - 1]
-        return None
+# (vi, en) messages of the reader's findings about the whole form or a formula.
+MESSAGES = {
+    "bieu_chua_co_so_lieu": ("Biểu chưa có số liệu: mọi ô số liệu đều trống. Hãy điền số liệu "
+                             "vào trang '{sheet}' rồi gửi lại.",
+                             "The form has no figures: every value cell is blank."),
+    "cong_thuc_chua_tinh": ("Ô {cell} ({label}) chứa công thức nhưng tệp chưa được tính lại (chưa "
+                            "mở và lưu bằng Excel hoặc LibreOffice), nên chưa có giá trị. Hãy mở "
+                            "tệp, lưu lại rồi gửi lại, hoặc ghi số thay cho công thức.",
+                            "Cell {cell} ({label}) holds a formula that was never calculated (the "
+                            "file was not saved by a spreadsheet application). Open and save it."),
+}
+_META_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
+# After ``<c r="D8"``: attributes, then a formula and an empty value: never calculated.
+_FORMULA_NO_VALUE = re.compile(
+    rb'([^>]*)>\s*<f\b[^>]*(?:/>|>[^<]*</f>)\s*(?:<v\s*/>|<v>\s*</v>)?\s*</c>')
 
 
-def _read_meta(c: Container, grid: _Grid) -> dict[str, str]:
+def _say(rule: str, lang: str, **params) -> str:
+    vi, en = MESSAGES[rule]
+    return (en if lang == "en" else vi).format(**params)
+
+
+def _read_meta(c: Container, grid: Grid) -> dict[str, str]:
     meta: dict[str, str] = {}
-    if L.META_SHEET in grid.names:
-        for row in grid.rows(L.META_SHEET):
-            # Every key is kept: a roll-up workbook adds "kind" = "rollup" to the template's keys.
-            if len(row) >= 2 and isinstance(row[0], str) and row[0]:
+    if L.META_SHEET in grid.name_set:
+        for row in grid.rows(L.META_SHEET):  # the template's keys and any later ones ("kind")
+            if len(row) >= 2 and isinstance(row[0], str) and _META_KEY.match(row[0]):
                 value = row[1]
                 meta[row[0]] = "" if value is None else _text(value)
-    for key in L.META_KEYS:
-        if not meta.get(key) and c.custom_props.get(key):
-            meta[key] = c.custom_props[key]
+    if any(not meta.get(key) for key in L.META_KEYS):
+        props = c.custom_props
+        for key in L.META_KEYS:
+            if not meta.get(key) and props.get(key):
+                meta[key] = props[key]
     return meta
 
 
 def _text(value) -> str:
+    if isinstance(value, (date, datetime)):
+        return value.strftime("%d/%m/%Y")
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value).strip()
@@ -105,7 +88,7 @@ def _check_meta(c: Container, meta: dict[str, str]) -> int:
             f"này đọc được đến {L.TEMPLATE_VERSION}). Hãy cập nhật kh-excel.",
             detail_en=f"template version {version} is newer than this kh-excel knows "
                       f"({L.TEMPLATE_VERSION}); update kh-excel.")
-    if version < 1 or tier not in TIERS or scheme not in SCHEMES or \
+    if version < 1 or tier not in ALL_TIERS or scheme not in SCHEMES or \
             meta["template_id"] != L.template_id(tier, scheme):
         raise UnknownTemplate(
             path=c.path, detail=f"thông tin biểu mẫu không hợp lệ (mẫu '{meta.get('template_id')}', "
@@ -114,62 +97,106 @@ def _check_meta(c: Container, meta: dict[str, str]) -> int:
     return version
 
 
+@cache
+def _plan(tier: str, scheme: str, version: int) -> tuple[tuple[L.ValueCell, Indicator], ...]:
+    """The value cells of a form with their indicators, worked out once per kind of form."""
+    cat = load_catalogue()
+    return tuple((vc, cat[vc.code]) for vc in L.form_layout(tier, scheme, version).cells)
+
+
 def read_form(path: str | Path, lang: str = "vi") -> FileResult:
     """Read one filled form; raises only :class:`FormUnreadable`/:class:`UnknownTemplate`."""
     c = open_container(path)
-    grid = _Grid(c)
+    grid = Grid(c)
     meta = _read_meta(c, grid)
     version = _check_meta(c, meta)
     layout = L.form_layout(meta["tier"], meta["scheme"], version)
-    sub = Submission(path=str(path), sha256=c.sha256, meta=meta)
+    file = str(path)
+    sub = Submission(path=file, sha256=c.sha256, meta=meta)
     findings: list[Finding] = []
 
     def finding(rule, severity, message, sheet=None, cell=None):
         findings.append(Finding(rule, Severity(severity), message, unit=sub.unit_code or None,
-                                unit_name=sub.unit_name or None, file=str(path), sheet=sheet,
+                                unit_name=sub.unit_name or None, file=file, sheet=sheet,
                                 cell=cell))
 
-    locate = _Locator(c, grid, layout, lang, finding)
-    cat = load_catalogue()
+    locate = Locator(c, grid, layout, lang, finding)
     fonts = legacy.cell_fonts(c) if c.legacy_fonts else {}
-    for vc in layout.cells:
+    located: dict[tuple[str, str], tuple[str, str]] = {}
+    blanks: list[tuple[L.ValueCell, Indicator, str, str]] = []
+    shift = None  # (sheet, rows, columns) the table moved by, from the first value found
+    issues_seen = 0
+    for vc, ind in _plan(layout.tier, layout.scheme, version):
         where = locate.value_cell(vc)
         if where is None:
             continue
         sheet, row, col = where
-        ref = f"{get_column_letter(col)}{row}"
-        ind = cat[vc.code]
+        if shift is None:
+            shift = (sheet, row - vc.row, col - vc.col)
+        ref = f"{column_letter(col)}{row}"
+        located[(vc.code, vc.level)] = (sheet, ref)
         raw = grid.get(sheet, row, col)
+        if fonts and isinstance(raw, str):
+            raw = legacy.to_unicode(raw, fonts.get((sheet, row, col)))
         value, issues = to_number(raw, ind)
         for issue in issues:
             finding(issue.rule, issue.severity, render(issue, ref, ind, lang), sheet, ref)
+        issues_seen += len(issues)
         if value is None:
+            if not issues and vc.role == "input":
+                blanks.append((vc, ind, sheet, ref))
             continue
+        key = (vc.code, vc.level)
         if vc.role == "derived":
-            sub.stated[(vc.code, vc.level)] = value
+            sub.stated[key] = value
+            sub.provenance[key] = Provenance(file, sheet, ref, c.sha256)
             continue
         if ind.kind == "flag" and sub.tier == "xa" and value not in (0, 1):
-            issue_msg = ("Ô {cell} ({label}) chỉ được ghi 1 (đạt) hoặc 0 (chưa đạt), đang ghi {value}."
-                         if lang != "en" else "Cell {cell} ({label}) must be 1 or 0, not {value}.")
-            finding("co_khong_hop_le", "loi", issue_msg.format(cell=ref, label=ind.label,
-                                                               value=value), sheet, ref)
+            issue = CellIssue("co_khong_hop_le", "loi", {"value": value})
+            finding(issue.rule, issue.severity, render(issue, ref, ind, lang), sheet, ref)
+            issues_seen += 1
             continue
-        sub.values[(vc.code, vc.level)] = value
-        sub.provenance[(vc.code, vc.level)] = Provenance(str(path), sheet, ref, c.sha256)
-    _fill_computed_totals(sub, layout)
-    for key, _label, _row in L.INFO_FIELDS:
-        if key in L.INFO_INPUT_KEYS:
-            text = locate.text(L.info_name(key), L.INFO_SHEET, _row, L.INFO_VALUE_COL, fonts)
-            if text:
-                sub.info[key] = text
-    for code, row in layout.text_rows(cat).items():
-        text = locate.text(L.text_name(code), L.INFO_SHEET, row, 2, fonts)
-        if text:
-            sub.texts[code] = text
-    return FileResult(str(path), sub, findings)
+        sub.values[key] = value
+        sub.provenance[key] = Provenance(file, sheet, ref, c.sha256)
+    if blanks and shift and _uncalculated(c, grid, layout, shift):
+        formulas = _formula_cells(c, shift[0], [ref for *_, ref in blanks])
+        for vc, ind, sheet, ref in blanks:
+            if ref in formulas:
+                finding("cong_thuc_chua_tinh", "loi", _say("cong_thuc_chua_tinh", lang, cell=ref,
+                                                           label=ind.label), sheet, ref)
+                issues_seen += 1
+    _fill_computed_totals(sub, layout, located)
+    _read_texts(sub, locate, grid, layout, fonts)
+    if not sub.values and not sub.stated and not issues_seen:
+        finding("bieu_chua_co_so_lieu", "canh_bao",
+                _say("bieu_chua_co_so_lieu", lang, sheet=locate.data_sheet), locate.data_sheet)
+    return FileResult(file, sub, findings)
 
 
-def _fill_computed_totals(sub: Submission, layout: L.FormLayout) -> None:
+def _uncalculated(c: Container, grid: Grid, layout: L.FormLayout, shift) -> bool:
+    """True if no spreadsheet application calculated the form: its check summary is blank."""
+    if c.kind != "xlsx":
+        return False  # an .xls file always holds the results of its formulas
+    sheet, rows, cols = shift
+    summary = grid.get(sheet, L.CHECK_SUMMARY_ROW + rows, layout.check_col + cols)
+    return summary is None or summary == ""
+
+
+def _formula_cells(c: Container, sheet: str, refs: list[str]) -> set[str]:
+    """Those of ``refs`` that hold a formula without a calculated value."""
+    part = c.sheet_part(sheet)
+    data = c.part(part) if part else None
+    found = set()
+    for ref in refs if data else ():
+        start = data.find(b'<c r="' + ref.encode() + b'"')
+        m = _FORMULA_NO_VALUE.match(data, start + len(ref) + 7) if start != -1 else None
+        if m and b't="str"' not in m.group(1):  # an empty text result was calculated
+            found.add(ref)
+    return found
+
+
+def _fill_computed_totals(sub: Submission, layout: L.FormLayout,
+                          located: dict[tuple[str, str], tuple[str, str]]) -> None:
     """A total without a value (formula never computed by a spreadsheet) is the sum of its parts."""
     for vc in layout.cells:
         if vc.role != "total" or (vc.code, "tong") in sub.values:
@@ -177,70 +204,26 @@ def _fill_computed_totals(sub: Submission, layout: L.FormLayout) -> None:
         parts = [sub.values[(vc.code, lv)] for lv in layout.levels
                  if lv != "tong" and (vc.code, lv) in sub.values]
         if parts:
+            sheet, ref = located.get((vc.code, "tong"), (L.DATA_SHEET, vc.ref))
             sub.values[(vc.code, "tong")] = sum(parts)
-            sub.provenance[(vc.code, "tong")] = Provenance(sub.path, L.DATA_SHEET, vc.ref,
-                                                           sub.sha256, how="computed")
+            sub.provenance[(vc.code, "tong")] = Provenance(sub.path, sheet, ref, sub.sha256,
+                                                           how="computed")
 
 
-class _Locator:
-    """Where each value is: by defined name, else by the template's code column."""
-
-    def __init__(self, c: Container, grid: _Grid, layout: L.FormLayout, lang: str, finding):
-        self.c, self.grid, self.layout, self.lang, self.finding = c, grid, layout, lang, finding
-        self.by_name = any(n.startswith("KH_") for n in c.defined_names)
-        self._rows: dict[str, int] | None = None
-        self.data_sheet = self._find_data_sheet()
-
-    def _find_data_sheet(self) -> str:
-        if L.DATA_SHEET in self.grid.names:
-            return L.DATA_SHEET
-        for name in self.grid.names:  # renamed: the sheet whose code column holds our codes
-            if self.grid.get(name, self.layout.rows["hoi_vien"], self.layout.code_col) == "hoi_vien" \
-                    or "hoi_vien" in self._codes_in(name):
-                msg = (f"Trang '{L.DATA_SHEET}' đã bị đổi tên thành '{name}'; vẫn đọc được, nhưng lần "
-                       "sau xin giữ nguyên tên trang." if self.lang != "en" else
-                       f"Sheet '{L.DATA_SHEET}' was renamed to '{name}'; read anyway.")
-                self.finding("doi_ten_trang", "thong_tin", msg, name)
-                return name
-        raise UnknownTemplate(
-            path=self.c.path, detail=f"không tìm thấy trang '{L.DATA_SHEET}'. Có thể trang đã bị xoá "
-            "hoặc chép sang tệp khác; hãy điền lại vào biểu mẫu gốc.",
-            detail_en=f"sheet '{L.DATA_SHEET}' not found.")
-
-    def _codes_in(self, sheet: str) -> dict[str, int]:
-        col = self.layout.code_col
-        return {row[col - 1]: n for n, row in enumerate(self.grid.rows(sheet), 1)
-                if len(row) >= col and isinstance(row[col - 1], str) and row[col - 1]}
-
-    def _code_rows(self) -> dict[str, int]:
-        if self._rows is None:
-            self._rows = self._codes_in(self.data_sheet)
-            moved = [c for c, r in self._rows.items() if self.layout.rows.get(c) not in (None, r)]
-            if not self._rows:
-                raise UnknownTemplate(
-                    path=self.c.path, detail="biểu đã mất tên ô và cột mã chỉ tiêu, không xác định "
-                    "được ô số liệu. Hãy điền lại vào biểu mẫu gốc.",
-                    detail_en="the form lost its defined names and its code column.")
-            if moved:
-                msg = ("Biểu đã bị chèn hoặc xoá dòng; số liệu được xác định theo cột mã chỉ tiêu."
-                       if self.lang != "en" else "Rows were inserted or deleted; values located "
-                       "by the code column.")
-                self.finding("dong_bi_chen", "thong_tin", msg, self.data_sheet)
-        return self._rows
-
-    def value_cell(self, vc: L.ValueCell) -> tuple[str, int, int] | None:
-        if self.by_name:
-            ref = self.c.defined_names.get(vc.name)
-            where = parse_ref(ref) if ref else None
-            if where and where[0] in self.grid.names:
-                return where
-        row = self._code_rows().get(vc.code)
-        return (self.data_sheet, row, vc.col) if row else None
-
-    def text(self, name: str, sheet: str, row: int, col: int, fonts: dict) -> str:
-        where = parse_ref(self.c.defined_names.get(name, "")) if self.by_name else None
-        sheet, row, col = where if where and where[0] in self.grid.names else (sheet, row, col)
-        raw = self.grid.get(sheet, row, col)
-        if raw is None or raw == "":
-            return ""
-        return legacy.to_unicode(_text(raw), fonts.get((sheet, row, col)))
+def _read_texts(sub: Submission, locate: Locator, grid: Grid, layout: L.FormLayout,
+                fonts: dict) -> None:
+    """The unit's details (Thông tin chung) and its free-text answers."""
+    wanted = [(key, L.info_name(key), row, L.INFO_VALUE_COL) for key, _label, row in L.INFO_FIELDS
+              if key in L.INFO_INPUT_KEYS]
+    texts = [(code, L.text_name(code), row, 2) for code, row in layout.text_rows().items()]
+    for target, items in ((sub.info, wanted), (sub.texts, texts)):
+        for key, name, row, col in items:
+            sheet, row, col = locate.text_cell(name, L.INFO_SHEET, row, col)
+            if sheet not in grid.name_set:
+                continue
+            raw = grid.get(sheet, row, col)
+            if raw is None or raw == "":
+                continue
+            text = legacy.to_unicode(_text(raw), fonts.get((sheet, row, col)))
+            if text:
+                target[key] = text
