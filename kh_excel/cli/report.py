@@ -1,0 +1,65 @@
+"""``kh-excel report``: draft the narrative report (docx, and text) from a form or a roll-up."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from ..report import STYLES, draft_report, write_report
+from .main import cli
+from .options import force_option
+
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+@cli.command("report")
+@click.argument("input_path", metavar="INPUT", type=_FILE)
+@click.option("--style", type=click.Choice(STYLES), default="bao-cao", show_default=True,
+              help="bao-cao: báo cáo tổng kết/sơ kết (thể thức Nghị định 30); tin-bai: tin bài "
+                   "cho cổng thông tin.")
+@click.option("-o", "--output", type=_FILE, required=True, help="Tệp Word sẽ tạo (.docx).")
+@click.option("--text", "text_path", type=_FILE, help="Ghi thêm bản chữ (Markdown, .md).")
+@click.option("--trace", "trace_path", type=_FILE,
+              help="Ghi tệp JSON cho biết mỗi câu dùng chỉ tiêu nào, ô nào.")
+@click.option("--templates", type=click.Path(file_okay=False, path_type=Path),
+              help="Thư mục mẫu văn bản riêng (chép từ templates/docx_text rồi sửa).")
+@click.option("--config", type=_FILE,
+              help="Tệp TOML thông tin văn bản: ten_to_chuc, co_quan_chu_quan, so, ky_hieu, "
+                   "dia_danh, ngay, tham_quyen, chuc_vu, nguoi_ky, noi_nhan, tac_gia.")
+@click.option("--so", help="Số văn bản (mặc định để trống: Số: …/BC-HKH).")
+@click.option("--ngay", help="Ngày ký, dạng 18/01/2024 (mặc định để trống).")
+@click.option("--nguoi-ky", help="Họ tên người ký.")
+@click.option("--period", help="Kỳ báo cáo, khi tệp không ghi (biểu mẫu trắng): 2024 hoặc 2024-H1.")
+@click.option("--allow-errors", is_flag=True,
+              help="Vẫn lập bản dự thảo khi số liệu còn lỗi (văn bản sẽ ghi rõ điều này).")
+@force_option
+@click.pass_context
+def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
+               text_path: Path | None, trace_path: Path | None, templates: Path | None,
+               config: Path | None, so: str | None, ngay: str | None, nguoi_ky: str | None,
+               period: str | None, allow_errors: bool, force: bool) -> None:
+    """Lập dự thảo báo cáo (Word, và bản chữ) từ biểu tổng hợp hoặc một biểu mẫu đã điền.
+
+    INPUT là tệp tổng hợp do kh-excel tạo, hoặc biểu của một đơn vị (xã, huyện, tỉnh; có
+    thể chỉ điền cột Tổng cộng). Câu nào thiếu số liệu thì bỏ, không ghi 0. Nếu số liệu còn
+    lỗi, lệnh dừng (mã thoát 1) trừ khi thêm --allow-errors.
+
+    \b
+    Ví dụ:
+      kh-excel report tong_hop_2023.xlsx -o bao_cao_2023.docx
+      kh-excel report tong_hop_2023.xlsx --style tin-bai -o tin_bai.docx --text tin_bai.md
+      kh-excel report 2023_066_huyen-na-ri.xlsx -o bao_cao.docx --so 05 --ngay 18/01/2024
+      kh-excel report tong_hop_2023.xlsx -o bao_cao.docx --config van_ban.toml --trace nguon.json
+    """
+    en = ctx.obj.get("lang") == "en"
+    report = draft_report(input_path, style, templates=templates, allow_errors=allow_errors,
+                          config=config, period=period, lang=ctx.obj.get("lang", "vi"),
+                          so=so, ngay=ngay, nguoi_ky=nguoi_ky)
+    written = write_report(report, output, text=text_path, trace=trace_path, force=force)
+    inp = report.input
+    for path in written:
+        click.echo(f"Wrote {path}" if en else f"Đã ghi {path}")
+    if report.allowed_errors:
+        click.echo((f"Note: the input still has {inp.errors} data error(s); the draft says so."
+                    if en else f"Lưu ý: số liệu đầu vào còn {inp.errors} lỗi; bản dự thảo đã "
+                    "ghi rõ điều này."), err=True)

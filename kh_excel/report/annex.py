@@ -1,0 +1,92 @@
+"""The annex of the report: every figure of the input by level (``Phụ lục: Biểu tổng hợp số liệu``).
+
+Plain data (rows of text cells) for the docx table and the Markdown text; figures are exact
+(``4.069.053.000``), rates with two decimals, blanks stay blank (never 0 or "None").
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from ..catalogue import Indicator, load_catalogue
+from ..numfmt import format_number
+from ..tiers import LEVEL_HEADERS, form_levels
+from .figures import Fig, Figures
+
+TITLE = "Phụ lục: Biểu tổng hợp số liệu"
+
+
+@dataclass
+class AnnexRow:
+    kind: str                 # "section" or "indicator"
+    cells: list[str]
+    code: str = ""
+
+
+@dataclass
+class Annex:
+    title: str
+    subtitle: str
+    columns: list[str]
+    rows: list[AnnexRow] = field(default_factory=list)
+
+    @property
+    def value_columns(self) -> int:
+        return len(self.columns) - 3
+
+    def markdown(self) -> str:
+        lines = [f"## {self.title}", "", f"*{self.subtitle}*", "",
+                 "| " + " | ".join(self.columns) + " |",
+                 "|" + "|".join(["---:", "---", "---", *["---:"] * self.value_columns]) + "|"]
+        for row in self.rows:
+            cells = row.cells if row.kind == "indicator" else \
+                [row.cells[0], f"**{row.cells[1]}**", *[""] * (len(self.columns) - 2)]
+            lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+        return "\n".join(lines) + "\n"
+
+
+def show(fig: Fig | None) -> str:
+    """A figure for the table: every digit, rates to two decimals, blank when missing."""
+    if fig is None:
+        return ""
+    if fig.kind == "pct":
+        return format_number(fig.value, 2)
+    if fig.kind == "dong_nguoi":
+        return format_number(fig.value, 0)
+    return format_number(fig.value)
+
+
+def build_annex(figs: Figures) -> Annex:
+    """The annex table of an input: indicators that have a figure at some level, by section."""
+    inp = figs.inp
+    cat = load_catalogue()
+    levels = list(form_levels(inp.tier, inp.scheme))
+    headers = [LEVEL_HEADERS[lv] for lv in levels] if len(levels) > 1 else ["Số liệu"]
+    prev_period = figs.previous_period()
+    columns = ["STT", "Chỉ tiêu", "Đơn vị tính", *headers]
+    if prev_period is not None:
+        label = prev_period.label()
+        columns.append(label[0].upper() + label[1:])
+    subtitle = (f"Công tác khuyến học, khuyến tài {inp.period.label()} của "
+                f"{inp.unit.association_name}")
+    annex = Annex(TITLE, subtitle, columns)
+    for section, title in cat.sections.items():
+        rows = [r for ind in cat.in_section(section) if (r := _row(figs, ind, levels,
+                                                                    prev_period)) is not None]
+        if not rows:
+            continue
+        annex.rows.append(AnnexRow("section", [section, title.upper()]))
+        for n, row in enumerate(rows, 1):
+            row.cells[0] = str(n)
+            annex.rows.append(row)
+    return annex
+
+
+def _row(figs: Figures, ind: Indicator, levels: list[str], prev_period) -> AnnexRow | None:
+    values = [figs.annex_value(ind.code, lv) for lv in levels]
+    if all(v is None for v in values):
+        return None
+    cells = ["", ind.label, ind.unit, *[show(v) for v in values]]
+    if prev_period is not None:
+        total = figs.annex_value(ind.code, figs.level_of(ind))
+        cells.append(show(total.prev) if total is not None and total.prev is not None else "")
+    return AnnexRow("indicator", cells, ind.code)

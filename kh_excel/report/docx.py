@@ -1,0 +1,315 @@
+"""The Word document (python-docx), laid out after Nghị định 30/2020/NĐ-CP.
+
+A4, margins 20/20/30/15 mm; Times New Roman; body 14 pt, justified, first-line indent 1 cm,
+6 pt between paragraphs; header block of two columns (organisation and number on the left,
+quốc hiệu, tiêu ngữ and địa danh–date in italics on the right); title and trích yếu centred in
+bold; signature block (thẩm quyền, chức vụ, name) beside "Nơi nhận"; page numbers at the top
+centre from page 2; the annex table in a section of its own (landscape when it is wide).
+"""
+from __future__ import annotations
+
+from docx import Document
+from docx.document import Document as DocumentObject
+from docx.enum.section import WD_ORIENT, WD_SECTION
+from docx.enum.table import WD_TABLE_ALIGNMENT
+from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.oxml import OxmlElement
+from docx.oxml.ns import qn
+from docx.shared import Cm, Mm, Pt, RGBColor
+
+from .annex import Annex
+from .blocks import Block
+from .org import OrgDetails
+
+FONT = "Times New Roman"
+BODY_PT = 14
+INDENT = Cm(1)
+PAGE_W, PAGE_H = Mm(210), Mm(297)
+MARGINS = {"top": Mm(20), "bottom": Mm(20), "left": Mm(30), "right": Mm(15)}
+TEXT_W = PAGE_W - MARGINS["left"] - MARGINS["right"]   # 16,5 cm
+# The header columns fill the text width (LibreOffice shrinks a wider table to it): the quốc
+# hiệu needs ~9 cm at 12 pt; an organisation name longer than fits (~0,32 cm a letter at 13 pt)
+# is broken after "HỘI KHUYẾN HỌC", as these documents do.
+LEFT_COL, RIGHT_COL = Cm(7.0), Cm(9.5)
+NAME_CHARS = 21
+QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
+TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
+ANNEX_PT = 11
+SIGN_SPACE = 4  # empty lines for the signature and the seal
+
+
+# -- low-level helpers ------------------------------------------------------------------------
+
+def _fonts(rpr) -> None:
+    """Times New Roman for every script, theme fonts removed (they would override it)."""
+    fonts = rpr.find(qn("w:rFonts"))
+    if fonts is None:
+        fonts = OxmlElement("w:rFonts")
+        rpr.insert(0, fonts)
+    for attr in ("w:asciiTheme", "w:hAnsiTheme", "w:eastAsiaTheme", "w:cstheme"):
+        fonts.attrib.pop(qn(attr), None)
+    for attr in ("w:ascii", "w:hAnsi", "w:eastAsia", "w:cs"):
+        fonts.set(qn(attr), FONT)
+    lang = rpr.find(qn("w:lang"))
+    if lang is None:
+        lang = OxmlElement("w:lang")
+        rpr.append(lang)
+    lang.set(qn("w:val"), "vi-VN")
+
+
+def _para(container, text: str = "", *, bold=False, italic=False, size=BODY_PT,
+          align=WD_ALIGN_PARAGRAPH.JUSTIFY, indent=None, before=0, after=6, keep=False):
+    p = container.add_paragraph()
+    fmt = p.paragraph_format
+    fmt.alignment = align
+    fmt.space_before, fmt.space_after = Pt(before), Pt(after)
+    if indent is not None:
+        fmt.first_line_indent = indent
+    if keep:
+        fmt.keep_with_next = True
+    if text:
+        run = p.add_run(text)
+        run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+    return p
+
+
+def _rule(container, width, before=0, after=0) -> None:
+    """A short horizontal line, centred, ``width`` long (a bordered empty paragraph)."""
+    cell_w = getattr(container, "width", None) or TEXT_W
+    side = max(0, int((cell_w - width) / 2))
+    p = _para(container, align=WD_ALIGN_PARAGRAPH.CENTER, before=before, after=after)
+    p.paragraph_format.left_indent = p.paragraph_format.right_indent = side
+    p.paragraph_format.line_spacing = Pt(2)
+    ppr = p._p.get_or_add_pPr()
+    border = OxmlElement("w:pBdr")
+    bottom = OxmlElement("w:bottom")
+    for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
+                       ("w:color", "000000")):
+        bottom.set(qn(key), value)
+    border.append(bottom)
+    ppr.append(border)
+    mark = OxmlElement("w:rPr")
+    size = OxmlElement("w:sz")
+    size.set(qn("w:val"), "4")
+    mark.append(size)
+    ppr.append(mark)
+
+
+def _table(doc, rows: int, widths, style: str | None = None, margin=None):
+    table = doc.add_table(rows=rows, cols=len(widths))
+    if style:
+        table.style = doc.styles[style]
+    if margin is not None:  # narrow cell margins: more room for the header's long lines
+        tblpr = table._tbl.tblPr
+        mar = OxmlElement("w:tblCellMar")
+        for side in ("left", "right"):
+            el = OxmlElement(f"w:{side}")
+            el.set(qn("w:w"), str(int(margin.twips)))
+            el.set(qn("w:type"), "dxa")
+            mar.append(el)
+        tblpr.append(mar)
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
+    table.autofit = False
+    for col, width in zip(table.columns, widths):
+        col.width = width
+    for row in table.rows:
+        for cell, width in zip(row.cells, widths):
+            cell.width = width
+    return table
+
+
+def _cell(table, row: int, col: int):
+    cell = table.cell(row, col)
+    # A new cell holds one empty paragraph; use it for the first line.
+    cell.paragraphs[0]._p.getparent().remove(cell.paragraphs[0]._p)
+    return cell
+
+
+def _page_number(section) -> None:
+    """Page number at the top centre, not on the first page."""
+    section.different_first_page_header_footer = True
+    p = section.header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.CENTER
+    run = p.add_run()
+    run.font.size = Pt(13)
+    for kind, text in (("begin", None), (None, "PAGE"), ("end", None)):
+        if kind:
+            el = OxmlElement("w:fldChar")
+            el.set(qn("w:fldCharType"), kind)
+        else:
+            el = OxmlElement("w:instrText")
+            el.set(qn("xml:space"), "preserve")
+            el.text = text
+        run._r.append(el)
+
+
+def _setup(doc: DocumentObject) -> None:
+    normal = doc.styles["Normal"]
+    normal.font.name, normal.font.size = FONT, Pt(BODY_PT)
+    _fonts(normal.element.get_or_add_rPr())
+    normal.paragraph_format.space_after = Pt(6)
+    normal.paragraph_format.line_spacing = 1.15
+    for name in ("Table Grid",):
+        _fonts(doc.styles[name].element.get_or_add_rPr())
+    for level in (1, 2, 3, 4):
+        style = doc.styles[f"Heading {level}"]
+        style.font.name, style.font.size = FONT, Pt(BODY_PT)
+        style.font.bold, style.font.italic = True, level == 4
+        style.font.color.rgb = RGBColor(0, 0, 0)
+        _fonts(style.element.get_or_add_rPr())
+        fmt = style.paragraph_format
+        fmt.space_before, fmt.space_after = Pt(6), Pt(6)
+        fmt.first_line_indent, fmt.keep_with_next = INDENT, True
+        fmt.alignment = WD_ALIGN_PARAGRAPH.LEFT  # a justified heading line stretches its spaces
+        fmt.line_spacing = 1.15
+    section = doc.sections[0]
+    section.page_width, section.page_height = PAGE_W, PAGE_H
+    for side, value in MARGINS.items():
+        setattr(section, f"{side}_margin", value)
+    section.header_distance = Mm(10)
+    _page_number(section)
+
+
+# -- parts of the document --------------------------------------------------------------------
+
+def _header_block(doc, org: OrgDetails) -> None:
+    t = _table(doc, 2, (LEFT_COL, RIGHT_COL), margin=Cm(0.05))
+    left, right = _cell(t, 0, 0), _cell(t, 0, 1)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    if org.co_quan_chu_quan:
+        _name(left, org.co_quan_chu_quan.upper(), bold=False)
+    _name(left, org.ten_to_chuc.upper(), bold=True)
+    _rule(left, Cm(2.4), before=2)
+    _para(right, QUOC_HIEU, bold=True, size=12, align=center, after=0)
+    _para(right, TIEU_NGU, bold=True, size=13, align=center, after=0)
+    _rule(right, Cm(5.9), before=2)
+    _para(_cell(t, 1, 0), org.so_ky_hieu, size=13, align=center, before=6, after=0)
+    _para(_cell(t, 1, 1), org.dia_danh_ngay, italic=True, size=14, align=center, before=6,
+          after=0)
+
+
+def _name(cell, name: str, bold: bool) -> None:
+    """An organisation line of the header, broken after "HỘI KHUYẾN HỌC" when too long."""
+    p = _para(cell, align=WD_ALIGN_PARAGRAPH.CENTER, after=0)
+    head = "HỘI KHUYẾN HỌC "
+    lines = [name]
+    if len(name) > NAME_CHARS and name.startswith(head):
+        lines = [head.strip(), name[len(head):]]
+    for n, line in enumerate(lines):
+        run = p.add_run(line)
+        run.bold, run.font.size = bold, Pt(13)
+        if n < len(lines) - 1:
+            run.add_break()
+
+
+def _body(doc, blocks: list[Block], style: str) -> None:
+    titles = [b for b in blocks if b.kind == "heading" and b.level == 1]
+    first_title = titles[0] if titles else None
+    for block in blocks:
+        if block.kind == "heading" and block.level == 1:
+            first = block is first_title
+            size = BODY_PT if style == "bao-cao" else 16
+            _para(doc, block.text, bold=True, size=size, align=WD_ALIGN_PARAGRAPH.CENTER,
+                  before=18 if first else 0, after=0 if style == "bao-cao" else 12, keep=True)
+            if style == "bao-cao" and block is titles[-1]:
+                _rule(doc, Cm(5.5), before=2, after=12)
+            continue
+        if block.kind == "heading":
+            p = doc.add_paragraph(style=f"Heading {block.level}")
+            p.add_run(block.text)
+            continue
+        p = _para(doc, block.text if block.kind == "para" else f"- {block.text}",
+                  bold=block.emphasis == "bold", italic=block.emphasis == "italic",
+                  indent=INDENT)
+
+
+def _signature(doc, org: OrgDetails) -> None:
+    t = _table(doc, 1, (Cm(7.5), Cm(9.0)))
+    left, right = _cell(t, 0, 0), _cell(t, 0, 1)
+    _para(left, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT,
+          before=12, after=0)
+    for line in org.recipients():
+        _para(left, line, size=11, align=WD_ALIGN_PARAGRAPH.LEFT, after=0)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    _para(right, org.tham_quyen.upper(), bold=True, size=14, align=center, before=12, after=0)
+    _para(right, org.chuc_vu.upper(), bold=True, size=14, align=center, after=0)
+    for _ in range(SIGN_SPACE):
+        _para(right, "", align=center, after=0)
+    _para(right, org.signer, bold=True, size=14, align=center, after=0)
+
+
+def _annex(doc, annex: Annex, org: OrgDetails) -> None:
+    section = doc.add_section(WD_SECTION.NEW_PAGE)
+    section.different_first_page_header_footer = False  # the annex pages are numbered too
+    width = TEXT_W
+    if annex.value_columns > 3:  # a province (or a district with last period): landscape
+        section.orientation = WD_ORIENT.LANDSCAPE
+        section.page_width, section.page_height = PAGE_H, PAGE_W
+        section.left_margin, section.right_margin = Mm(20), Mm(15)
+        section.top_margin, section.bottom_margin = Mm(25), Mm(20)
+        width = PAGE_H - Mm(35)
+    center = WD_ALIGN_PARAGRAPH.CENTER
+    head, _, rest = annex.title.partition(":")
+    _para(doc, head.upper(), bold=True, align=center, after=0, keep=True)
+    _para(doc, rest.strip().upper(), bold=True, align=center, after=0, keep=True)
+    _para(doc, annex.subtitle, italic=True, size=13, align=center, after=0, keep=True)
+    _para(doc, f"(Kèm theo Báo cáo số {org.so_ky_hieu_ngan})", italic=True, size=13,
+          align=center, after=12, keep=True)
+    fixed = [Cm(1.2), None, Cm(2.0)]
+    value_w = Cm(2.7) if annex.value_columns > 1 else Cm(3.5)  # "39.545.000.000" at 11 pt
+    label_w = width - fixed[0] - fixed[2] - value_w * annex.value_columns
+    widths = [fixed[0], label_w, fixed[2], *[value_w] * annex.value_columns]
+    table = _table(doc, 1 + len(annex.rows), widths, style="Table Grid")
+    _header_row(table.rows[0])
+    for col, text in enumerate(annex.columns):
+        _table_text(table.cell(0, col), text, bold=True, align=center)
+    for r, row in enumerate(annex.rows, 1):
+        if row.kind == "section":
+            _table_text(table.cell(r, 0), row.cells[0], bold=True, align=center)
+            merged = table.cell(r, 1).merge(table.cell(r, len(annex.columns) - 1))
+            _table_text(merged, row.cells[1], bold=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+            continue
+        for col, text in enumerate(row.cells):
+            align = center if col in (0, 2) else WD_ALIGN_PARAGRAPH.LEFT if col == 1 else \
+                WD_ALIGN_PARAGRAPH.RIGHT
+            _table_text(table.cell(r, col), text, align=align)
+
+
+def _header_row(row) -> None:
+    trpr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:tblHeader")
+    el.set(qn("w:val"), "true")
+    trpr.append(el)
+
+
+def _table_text(cell, text: str, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT) -> None:
+    p = cell.paragraphs[0]
+    p.paragraph_format.alignment = align
+    p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(1)
+    p.paragraph_format.line_spacing = 1.0
+    run = p.add_run(text)
+    run.bold, run.font.size = bold, Pt(ANNEX_PT)
+
+
+# -- the document -----------------------------------------------------------------------------
+
+def build_docx(blocks: list[Block], style: str, org: OrgDetails,
+               annex: Annex | None = None) -> DocumentObject:
+    """The Word document of a narrative: the official frame for a report, plain for news."""
+    doc = Document()
+    _setup(doc)
+    doc.core_properties.author = "kh-excel"
+    titles = [b.text for b in blocks if b.kind == "heading" and b.level == 1]
+    doc.core_properties.title = " – ".join(titles)[:250]
+    doc.core_properties.language = "vi-VN"
+    if style == "bao-cao":
+        _header_block(doc, org)
+    _body(doc, blocks, style)
+    if style == "bao-cao":
+        _signature(doc, org)
+        if annex is not None and annex.rows:
+            _annex(doc, annex, org)
+    elif org.tac_gia:
+        _para(doc, org.tac_gia, bold=True, italic=True, align=WD_ALIGN_PARAGRAPH.RIGHT,
+              before=6)
+    return doc

@@ -1,0 +1,148 @@
+"""Drafting a report from an input file, and writing it (docx, text, trace) — the application
+layer the ``kh-excel report`` command calls.
+
+    from kh_excel.report import draft_report, write_report
+    report = draft_report("BinhSon_2023.xlsx", style="bao-cao", so="05", ngay="05/01/2024")
+    print(report.markdown())
+    write_report(report, "BinhSon_2023.docx", text="BinhSon_2023.md", trace="trace.json")
+"""
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import ReportHasErrors, UsageError
+from ..outputs import check_writable, write_atomic
+from .annex import Annex, build_annex
+from .docx import QUOC_HIEU, TIEU_NGU, build_docx
+from .figures import Figures
+from .inputs import ReportInput, load_report_input
+from .marks import cell_ref
+from .narrative import Narrative, render_narrative
+from .org import OrgDetails, default_org, org_details
+
+
+@dataclass
+class Report:
+    """A drafted report: its input, frame, body and annex."""
+
+    input: ReportInput
+    style: str
+    org: OrgDetails
+    narrative: Narrative
+    annex: Annex | None
+
+    @property
+    def allowed_errors(self) -> int:
+        """Errors in the input the report was drafted despite (``--allow-errors``)."""
+        return self.input.errors
+
+    def markdown(self) -> str:
+        """The whole document as text (Markdown): frame, body, signature, annex."""
+        body = self.narrative.markdown()
+        org = self.org
+        if self.style != "bao-cao":
+            return body + (f"\n**{org.tac_gia}**\n" if org.tac_gia else "")
+        head = [org.co_quan_chu_quan.upper(), f"**{org.ten_to_chuc.upper()}**", org.so_ky_hieu,
+                "", f"**{QUOC_HIEU}**", f"**{TIEU_NGU}**", "", f"*{org.dia_danh_ngay}*", ""]
+        sign = ["", "**Nơi nhận:**", *org.recipients(), "", f"**{org.tham_quyen.upper()}**",
+                f"**{org.chuc_vu.upper()}**", "", f"**{org.signer}**", ""]
+        text = "\n".join(line for n, line in enumerate(head) if line or n) + "\n" + body
+        text += "\n".join(sign)
+        if self.annex is not None and self.annex.rows:
+            text += "\n" + self.annex.markdown()
+        return text
+
+    def trace(self) -> dict:
+        """Every sentence with the indicator codes and source cells it used."""
+        items = self.narrative.items
+        inp = self.input
+        path = inp.path
+        out = []
+        section = ""
+        n = 0
+        for block in self.narrative.blocks:
+            if block.kind == "heading" and block.level >= 2:
+                section = block.text
+            for sentence in block.sentences:
+                n += 1
+                used = [items[i] for i in sentence.items]
+                codes = list(dict.fromkeys(f.code for it in used for f in it.figs))
+                cells = list(dict.fromkeys(cell_ref(s, path) for it in used
+                                           for s in it.all_sources()))
+                out.append({
+                    "n": n, "block": block.kind, "section": section, "text": sentence.text,
+                    "codes": codes, "cells": cells,
+                    "items": [it.to_dict(path) for it in used],
+                })
+        return {
+            "input": {"path": inp.path, "sha256": inp.submission.sha256, "kind": inp.kind,
+                      "unit_code": inp.unit.code, "unit_name": inp.unit.name, "tier": inp.tier,
+                      "scheme": inp.scheme, "period": str(inp.period),
+                      "errors": inp.errors, "warnings": inp.warnings},
+            "style": self.style, "template": self.narrative.template,
+            "sentences": out,
+            "unsourced_numbers": self.narrative.unsourced,
+        }
+
+    def docx(self):
+        """The python-docx document."""
+        return build_docx(self.narrative.blocks, self.style, self.org, self.annex)
+
+
+def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao", *,
+                 templates: str | os.PathLike | None = None, allow_errors: bool = False,
+                 config: str | os.PathLike | None = None, period: str | None = None,
+                 lang: str = "vi", **org_values) -> Report:
+    """Draft the report (``bao-cao``) or news item (``tin-bai``) of a form or roll-up.
+
+    ``config`` is a TOML file of organisation details and ``org_values`` override it (``so``,
+    ``ngay``, ``nguoi_ky``, … as in :class:`OrgDetails`). Raises :class:`ReportHasErrors` when
+    the input has error-severity findings, unless ``allow_errors``.
+    """
+    inp = source if isinstance(source, ReportInput) else \
+        load_report_input(source, period=period, lang=lang)
+    if inp.errors and not allow_errors:
+        if inp.is_rollup:
+            how = "Xem trang 'Kiểm tra' trong tệp tổng hợp."
+            how_en = "See the sheet 'Kiểm tra' of the roll-up workbook."
+        else:
+            how = f"Xem chi tiết bằng lệnh: kh-excel check {inp.path}."
+            how_en = f"See them with: kh-excel check {inp.path}."
+        raise ReportHasErrors(path=inp.path, count=inp.errors, how=how, how_en=how_en)
+    figs = Figures(inp)
+    _communes, words = figs.communes()
+    child_words = figs.child_words() if inp.tier != "xa" else words
+    defaults = default_org(inp.unit, inp.submission.meta.get("parent_name", ""), child_words)
+    org = org_details(defaults, config, **org_values)
+    narrative = render_narrative(inp, style, templates, allow_errors=allow_errors)
+    annex = build_annex(figs) if style == "bao-cao" else None
+    return Report(inp, style, org, narrative, annex)
+
+
+def write_report(report: Report, docx: str | os.PathLike, text: str | os.PathLike | None = None,
+                 trace: str | os.PathLike | None = None, force: bool = False) -> list[Path]:
+    """Write the docx (and the text and trace if asked); nothing is written if any exists
+    and ``force`` is not given. Returns the paths written."""
+    targets = [Path(p) for p in (docx, text, trace) if p is not None]
+    if len({p.resolve() for p in targets}) != len(targets):
+        raise UsageError(detail="Các tệp kết quả (-o, --text, --trace) phải khác nhau.",
+                         detail_en="The output files (-o, --text, --trace) must differ.")
+    if Path(docx).suffix.lower() != ".docx":
+        raise UsageError(detail=f"Tệp báo cáo {docx} phải có đuôi .docx.",
+                         detail_en=f"The report file {docx} must end in .docx.")
+    for path in targets:
+        check_writable(path, force)
+    document = report.docx()
+    written = [write_atomic(docx, lambda tmp: document.save(str(tmp)), force=force)]
+    if text is not None:
+        content = report.markdown()
+        written.append(write_atomic(text, lambda tmp: tmp.write_text(content, "utf-8"),
+                                    force=force))
+    if trace is not None:
+        data = json.dumps(report.trace(), ensure_ascii=False, indent=2)
+        written.append(write_atomic(trace, lambda tmp: tmp.write_text(data + "\n", "utf-8"),
+                                    force=force))
+    return written
