@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The main job on the bundled example (huyện Na Rì, 2023, illustrative figures):
-# make the forms, check what the communes sent back, roll them up, mark up the broken ones.
+# make the forms, check what the communes sent back, roll them up, draft the report and the
+# news item, and mark up the broken forms.
 # Output goes to out/ (created; existing files there are replaced).
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -18,7 +19,12 @@ kh-excel rollup examples/na-ri-2023 --unit "Huyện Na Rì" --period 2023 -o out
 echo "== 4. Tổng hợp tỉnh Thái Nguyên (hệ thống hai cấp, 2025) từ các xã đã nộp"
 kh-excel rollup examples/thai-nguyen-2025 --unit "Tỉnh Thái Nguyên" --period 2025 -o out/thai-nguyen-2025-tong-hop.xlsx --force
 
-echo "== 5. Kiểm tra các biểu có lỗi, ghi bản sao đánh dấu để gửi trả lại"
+echo "== 5. Dự thảo báo cáo tổng kết và tin bài của huyện Na Rì từ tệp tổng hợp"
+kh-excel report out/na-ri-2023-tong-hop.xlsx -o out/na-ri-2023-bao-cao.docx --text out/na-ri-2023-bao-cao.md --force
+kh-excel report out/na-ri-2023-tong-hop.xlsx --style tin-bai -o out/na-ri-2023-tin-bai.docx --text out/na-ri-2023-tin-bai.md --force
+kh-excel report out/thai-nguyen-2025-tong-hop.xlsx -o out/thai-nguyen-2025-bao-cao.docx --force
+
+echo "== 6. Kiểm tra các biểu có lỗi, ghi bản sao đánh dấu để gửi trả lại"
 status=0
 kh-excel check examples/broken --annotate out/tra-lai --force || status=$?
 # Exit code 1 means "findings of severity error": expected for these deliberately broken files.
