@@ -22,13 +22,7 @@ MESSAGES = {
 }
 
 
-def column_letter(col: int) -> str:
-    """1 → A, 27 → AA (openpyxl is not imported on the reading path: it costs 0,2 s to load)."""
-    letters = ""
-    while col:
-        col, rem = divmod(col - 1, 26)
-        letters = chr(65 + rem) + letters
-    return letters
+column_letter = L.get_column_letter  # openpyxl is not imported on the reading path
 
 
 def column_index(letters: str) -> int:
