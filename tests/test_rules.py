@@ -8,7 +8,7 @@ from kh_excel.errors import BadDataFile, ExitCode
 from kh_excel.model import Provenance, Severity, Submission
 from kh_excel.periods import LEGACY, TWO_TIER
 from kh_excel.rules import Rulebook, check_submission, load_rulebook
-from kh_excel.rules.bench import full_submission
+from submissions import full_submission
 from kh_excel.rules.expr import CONTEXT, ExprError, Ref, Undefined, evaluate, parse
 
 FILE = "2023_BinhSon.xlsx"

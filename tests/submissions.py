@@ -1,17 +1,12 @@
-"""Benchmark of the rule engine: µs per submission for full, consistent forms.
-
-Run: ``python -m kh_excel.rules.bench [N]``. Speed is measured here, not asserted by tests.
-"""
+"""Full, consistent submissions built in memory (no files), for rule tests and bench/bench_rules.py."""
 from __future__ import annotations
 
-import sys
-import time
 from decimal import Decimal
 
-from ..catalogue import load_catalogue
-from ..model import Provenance, Submission
-from ..periods import LEGACY, TWO_TIER
-from ..tiers import form_levels, indicator_levels
+from kh_excel.catalogue import load_catalogue
+from kh_excel.model import Provenance, Submission
+from kh_excel.periods import LEGACY, TWO_TIER
+from kh_excel.tiers import form_levels, indicator_levels
 
 # Plausible commune-level figures of a district (sums over its communes); other levels are scaled.
 BASE = {
@@ -61,26 +56,3 @@ def full_submission(tier: str = "huyen", scheme: str = LEGACY) -> Submission:
                 # What a spreadsheet caches: a binary float, shown rounded.
                 sub.stated[(ind.code, lv)] = Decimal(repr(n / d * ind.scale))
     return sub
-
-
-def main(argv: list[str]) -> None:
-    from .engine import check_submission
-    from .rulebook import load_rulebook
-
-    n = int(argv[0]) if argv else 2000
-    t0 = time.perf_counter()
-    rb = load_rulebook()
-    print(f"load_rulebook: {(time.perf_counter() - t0) * 1e3:.0f} ms")
-    for tier, scheme in (("xa", LEGACY), ("huyen", LEGACY), ("tinh", LEGACY), ("tinh", TWO_TIER)):
-        sub = full_submission(tier, scheme)
-        found = check_submission(sub, rb)
-        t0 = time.perf_counter()
-        for _ in range(n):
-            check_submission(sub, rb)
-        us = (time.perf_counter() - t0) / n * 1e6
-        print(f"{tier:5} {scheme:13} {len(rb.for_form(tier, scheme)):4} rules, "
-              f"{len(sub.values):3} values, {len(found)} findings: {us:7.1f} µs/submission")
-
-
-if __name__ == "__main__":
-    main(sys.argv[1:])
