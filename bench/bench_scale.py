@@ -10,6 +10,8 @@ whose roll-up goes through the districts), kept in bench/out/ between runs. Then
 a fresh process: `kh-excel check DIR`, `kh-excel rollup DIR --unit "Việt Nam"` and the baseline
 (`pandas.read_excel(..., engine="openpyxl")` per file, summed with pandas). Peak memory is the
 largest total RSS of the process and all its children (the reading pool), sampled every 20 ms.
+Up to N = 1,000 each variant runs three times and the fastest run counts (``--repeat``); memory
+is then sampled in a fourth run, so that the sampling never slows a timed run.
 """
 from __future__ import annotations
 
@@ -110,24 +112,36 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def timed(cmd: list[str]) -> tuple[float, float, int]:
-    """Run ``cmd``; return (seconds, peak MB of its process tree, exit code)."""
+def best_of(repeat: int, cmd: list[str]) -> tuple[float, float, int]:
+    """(seconds, peak MB, exit code) of ``cmd``: the fastest of ``repeat`` runs (as timeit does:
+    the slower ones were disturbed by the rest of the machine). With several runs, memory is
+    sampled in one more run of its own, so that sampling never slows a timed run."""
+    if repeat == 1:
+        return timed(cmd, sample=True)
+    seconds, _, code = min(timed(cmd, sample=False) for _ in range(repeat))
+    return seconds, timed(cmd, sample=True)[1], code
+
+
+def timed(cmd: list[str], sample: bool) -> tuple[float, float, int]:
+    """Run ``cmd``; return (seconds, peak MB of its process tree or 0, exit code)."""
     start = time.perf_counter()
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
     peak = 0
     stop = threading.Event()
 
-    def sample() -> None:
+    def sampler() -> None:
         nonlocal peak
         while not stop.is_set():
             peak = max(peak, _tree_rss(proc.pid))
             stop.wait(0.02)
-    sampler = threading.Thread(target=sample, daemon=True)
-    sampler.start()
+    thread = threading.Thread(target=sampler, daemon=True)
+    if sample:
+        thread.start()
     _, err = proc.communicate()
     seconds = time.perf_counter() - start
     stop.set()
-    sampler.join()
+    if sample:
+        thread.join()
     if proc.returncode not in (0, 1):
         sys.stderr.write(err.decode("utf-8", "replace"))
     return seconds, peak / 2**20, proc.returncode
@@ -150,13 +164,16 @@ def main() -> None:
     parser.add_argument("--n", type=int, nargs="*", default=[100, 1000, 3321, 10000])
     parser.add_argument("--quick", action="store_true", help="forms in a temporary folder")
     parser.add_argument("--no-baseline", action="store_true")
+    parser.add_argument("--repeat", type=int, default=None,
+                        help="runs per variant, the fastest counts (default: 3 up to N = 1,000, "
+                             "else 1)")
     args = parser.parse_args()
     kh = [sys.executable, "-m", "kh_excel"]
     print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.machine()}")
     print(f"{'variant':<10} {'N':>6} {'seconds':>8} {'forms/s':>8} {'peak MB':>8} {'× baseline':>10}")
     if not args.quick:
-        seconds, peak, _ = timed([sys.executable, "-c", TEMPLATES])
+        seconds, peak, _ = timed([sys.executable, "-c", TEMPLATES], sample=True)
         print(f"{'template':<10} {3321:>6} {seconds:>8.2f} {3321 / seconds:>8.0f} {peak:>8.0f} {'—':>10}"
               "   (pre-filled forms for every commune of the 34 provinces)")
     for n in args.n:
@@ -164,13 +181,14 @@ def main() -> None:
         t0 = time.perf_counter()
         scheme, period = make_forms(n, folder)
         gen = time.perf_counter() - t0
+        repeat = args.repeat or (3 if n <= 1000 else 1)
         rows = {}
-        rows["check"] = timed([*kh, "check", str(folder)])
-        rows["rollup"] = timed([*kh, "rollup", str(folder), "--unit", "Việt Nam", "--period", period,
+        rows["check"] = best_of(repeat, [*kh, "check", str(folder)])
+        rows["rollup"] = best_of(repeat, [*kh, "rollup", str(folder), "--unit", "Việt Nam", "--period", period,
                                 "--scheme", scheme, "-o", str(folder.parent / f"vn-{n}.xlsx"),
                                 "--force", "--quiet"])
         if not args.no_baseline:
-            rows["baseline"] = timed([sys.executable, "-c", BASELINE, str(folder)])
+            rows["baseline"] = best_of(repeat, [sys.executable, "-c", BASELINE, str(folder)])
         base = rows.get("baseline", (None,))[0]
         for name, (seconds, peak, code) in rows.items():
             ratio = f"{base / seconds:.1f}" if base and name != "baseline" else "—"

@@ -1,6 +1,7 @@
-"""Regenerate the blank forms committed in templates/xlsx/, one per tier and scheme.
+"""Regenerate the workbooks committed in the repository: the blank forms in templates/xlsx/ (one
+per tier and scheme) and the roll-up skeletons in kh_excel/data/rollup/.
 
-    python scripts/regen_templates.py            # rewrite templates/xlsx/*.xlsx
+    python scripts/regen_templates.py            # rewrite them
     python scripts/regen_templates.py --check    # only say whether they are up to date (exit 1 if not)
 """
 from __future__ import annotations
@@ -8,21 +9,31 @@ from __future__ import annotations
 import argparse
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 
 from kh_excel.forms.snapshot import workbook_snapshot
 from kh_excel.forms.writer import write_blank_templates
+from kh_excel.rollups.skeleton import write_skeletons
 
-TEMPLATES = Path(__file__).resolve().parents[1] / "templates" / "xlsx"
+ROOT = Path(__file__).resolve().parents[1]
+TEMPLATES = ROOT / "templates" / "xlsx"
+SKELETONS = ROOT / "kh_excel" / "data" / "rollup"
+SETS: list[tuple[Path, Callable[[Path], list[Path]]]] = [
+    (TEMPLATES, write_blank_templates), (SKELETONS, write_skeletons)]
 
 
-def stale_templates(directory: Path = TEMPLATES) -> list[str]:
-    """Names of the committed templates that differ in content from freshly generated ones."""
-    with tempfile.TemporaryDirectory() as tmp:
-        fresh = write_blank_templates(tmp)
-        return [f.name for f in fresh
-                if not (directory / f.name).is_file()
-                or workbook_snapshot(f) != workbook_snapshot(directory / f.name)]
+def stale_workbooks() -> list[Path]:
+    """The committed workbooks that differ in content from freshly generated ones."""
+    stale = []
+    for directory, write in SETS:
+        with tempfile.TemporaryDirectory() as tmp:
+            for fresh in write(Path(tmp)):
+                committed = directory / fresh.name
+                if not committed.is_file() \
+                        or workbook_snapshot(fresh) != workbook_snapshot(committed):
+                    stale.append(committed)
+    return stale
 
 
 def main() -> int:
@@ -30,12 +41,14 @@ def main() -> int:
     parser.add_argument("--check", action="store_true", help="compare only, write nothing")
     args = parser.parse_args()
     if args.check:
-        stale = stale_templates()
-        for name in stale:
-            print(f"cũ, cần tạo lại: templates/xlsx/{name}", file=sys.stderr)
+        stale = stale_workbooks()
+        for path in stale:
+            print(f"cũ, cần tạo lại: {path.relative_to(ROOT)}", file=sys.stderr)
         return 1 if stale else 0
-    for path in write_blank_templates(TEMPLATES):
-        print(path.relative_to(TEMPLATES.parents[1]))
+    for directory, write in SETS:
+        directory.mkdir(parents=True, exist_ok=True)
+        for path in write(directory):
+            print(path.relative_to(ROOT))
     return 0
 
 
