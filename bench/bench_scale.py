@@ -10,12 +10,14 @@ whose roll-up goes through the districts), kept in bench/out/ between runs. Then
 a fresh process: `kh-excel check DIR`, `kh-excel rollup DIR --unit "Việt Nam"` and the baseline
 (`pandas.read_excel(..., engine="openpyxl")` per file, summed with pandas). Peak memory is the
 largest total RSS of the process and all its children (the reading pool), sampled every 20 ms.
-Up to N = 1,000 each variant runs three times and the fastest run counts (``--repeat``); memory
-is then sampled in a fourth run, so that the sampling never slows a timed run.
+Up to N = 1,000 each variant runs several times (5 up to N = 100, then 3) and the fastest run
+counts (``--repeat``); memory is then sampled in one more run, so that sampling never slows a
+timed run.
 """
 from __future__ import annotations
 
 import argparse
+import compileall
 import os
 import platform
 import random
@@ -27,6 +29,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+import kh_excel
 from kh_excel.forms.layout import form_layout
 from kh_excel.forms.package import Package, token
 from kh_excel.forms.writer import UNIT_KEYS, FormSpec, _build, form_file_name
@@ -165,10 +168,13 @@ def main() -> None:
     parser.add_argument("--quick", action="store_true", help="forms in a temporary folder")
     parser.add_argument("--no-baseline", action="store_true")
     parser.add_argument("--repeat", type=int, default=None,
-                        help="runs per variant, the fastest counts (default: 3 up to N = 1,000, "
-                             "else 1)")
+                        help="runs per variant, the fastest counts (default: 5 up to N = 100, "
+                             "3 up to N = 1,000, else 1)")
     args = parser.parse_args()
     kh = [sys.executable, "-m", "kh_excel"]
+    # As pip does when it installs kh-excel; from a checkout, with PYTHONDONTWRITEBYTECODE set,
+    # every run would otherwise compile the package's sources again (about 50 ms).
+    compileall.compile_dir(Path(kh_excel.__file__).parent, quiet=1)
     print(f"# {platform.node()}: {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.machine()}")
     print(f"{'variant':<10} {'N':>6} {'seconds':>8} {'forms/s':>8} {'peak MB':>8} {'× baseline':>10}")
@@ -181,7 +187,7 @@ def main() -> None:
         t0 = time.perf_counter()
         scheme, period = make_forms(n, folder)
         gen = time.perf_counter() - t0
-        repeat = args.repeat or (3 if n <= 1000 else 1)
+        repeat = args.repeat or (5 if n <= 100 else 3 if n <= 1000 else 1)
         rows = {}
         rows["check"] = best_of(repeat, [*kh, "check", str(folder)])
         rows["rollup"] = best_of(repeat, [*kh, "rollup", str(folder), "--unit", "Việt Nam", "--period", period,

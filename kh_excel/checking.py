@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from pathlib import Path
 
 from .errors import FormUnreadable, KhError, UnknownTemplate, UsageError
@@ -13,8 +11,10 @@ from .reading import read_form
 from .rules import check_submission, load_rulebook
 
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
-# Below this many files a process pool costs more than it saves.
+# Below this many files a process pool costs more than it saves; a worker gets at least
+# FILES_PER_WORKER files, so that a many-core machine does not start a process per file.
 PARALLEL_THRESHOLD = 64
+FILES_PER_WORKER = 16
 
 
 def collect_files(paths: Iterable[str | os.PathLike],
@@ -76,7 +76,7 @@ def check_paths(paths: Iterable[str | os.PathLike], rules: str | None = None, la
     files = collect_files(paths, exclude)
     load_rulebook(rules)  # validate the rulebook once, before any file: a bad one stops here
     report = CheckReport()
-    jobs = jobs or os.cpu_count() or 1
+    jobs = jobs or available_cores()
     work = [(str(f), rules, lang) for f in files]
 
     def add(result: FileResult) -> None:
@@ -84,18 +84,31 @@ def check_paths(paths: Iterable[str | os.PathLike], rules: str | None = None, la
         if progress:
             progress(len(report.files), len(files))
 
-    if jobs > 1 and len(files) >= PARALLEL_THRESHOLD:
+    workers = min(jobs, len(files) // FILES_PER_WORKER)
+    if workers > 1 and len(files) >= PARALLEL_THRESHOLD:
+        # Imported here: 40 ms that a check of a few files does not need.
+        from concurrent.futures import ProcessPoolExecutor
+        from concurrent.futures.process import BrokenProcessPool
         try:
-            with ProcessPoolExecutor(max_workers=min(jobs, len(files))) as pool:
+            with ProcessPoolExecutor(max_workers=workers) as pool:
                 # map keeps the order of the files, whichever worker finishes first
                 for result in pool.map(_check_one, work,
-                                       chunksize=max(1, len(work) // (jobs * 8))):
+                                       chunksize=max(1, len(work) // (workers * 8))):
                     add(result)
         except (BrokenProcessPool, OSError):  # no pool on this system: finish in this process
             pass
     for item in work[len(report.files):]:
         add(_check_one(item))
     return report
+
+
+def available_cores() -> int:
+    """The cores this process may run on (a container or ``taskset`` may allow fewer than the
+    machine has)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):  # not on Linux
+        return os.cpu_count() or 1
 
 
 def unreadable_count(report: CheckReport) -> int:

@@ -1,6 +1,7 @@
 """``kh-excel check``: exit codes, grouped output, --json, --annotate, --lang en, many files."""
 from __future__ import annotations
 
+import concurrent.futures
 import json
 import shutil
 import zipfile
@@ -279,13 +280,14 @@ def test_process_pool_gives_the_same_report_in_input_order(monkeypatch, tmp_path
     (folder / "99_pdf.xlsx").write_bytes(b"%PDF-1.4")
     single = check_paths([folder], jobs=1)
     monkeypatch.setattr(checking, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(checking, "FILES_PER_WORKER", 1)
     pools = []
 
-    class Pool(checking.ProcessPoolExecutor):
+    class Pool(concurrent.futures.ProcessPoolExecutor):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, **kwargs)
             pools.append(self)
-    monkeypatch.setattr(checking, "ProcessPoolExecutor", Pool)
+    monkeypatch.setattr(concurrent.futures, "ProcessPoolExecutor", Pool)
     seen = []
     pooled = check_paths([folder], jobs=2, progress=lambda n, total: seen.append((n, total)))
     assert len(pools) == 1  # the files really went through the pool

@@ -1,7 +1,9 @@
 """The generated forms: structure per tier and scheme, names, validation, protection, safety."""
 from __future__ import annotations
 
+import os
 import re
+import stat
 import zipfile
 from dataclasses import replace
 from pathlib import Path
@@ -280,6 +282,18 @@ def test_write_form_is_atomic_and_refuses_to_overwrite(tmp_path, units):
     write_form(path, spec, force=True)
     assert path.read_bytes() == before  # reproducible: no timestamps
     assert [p.name for p in tmp_path.iterdir()] == ["a.xlsx"]
+
+
+def test_written_files_get_the_usual_mode_not_a_private_one(tmp_path, units):
+    umask = os.umask(0o022)
+    try:
+        path = write_form(tmp_path / "a.xlsx", _spec(units, "xa"))
+        assert stat.S_IMODE(path.stat().st_mode) == 0o644  # readable by colleagues, as cp makes it
+        path.chmod(0o664)
+        write_form(path, _spec(units, "xa"), force=True)
+        assert stat.S_IMODE(path.stat().st_mode) == 0o664  # a replaced file keeps its mode
+    finally:
+        os.umask(umask)
 
 
 def test_spec_checks(units):
