@@ -4,6 +4,8 @@ from __future__ import annotations
 import concurrent.futures
 import json
 import shutil
+import subprocess
+import sys
 import zipfile
 from pathlib import Path
 
@@ -295,3 +297,22 @@ def test_process_pool_gives_the_same_report_in_input_order(monkeypatch, tmp_path
     assert [r.path for r in pooled.files] == sorted(str(p) for p in folder.iterdir())
     assert seen == [(n, 10) for n in range(1, 11)]
     assert pooled.files[-1].submission is None
+
+
+# --- The console entry point, in a process of its own ------------------------------------------
+
+def test_the_entry_point_flushes_everything_and_keeps_the_exit_code(tmp_path):
+    """``main()`` ends the process with os._exit: nothing printed may be lost on the way."""
+    def kh(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "kh_excel", *map(str, args)],
+                              capture_output=True, text=True, encoding="utf-8")
+    broken = kh("check", BROKEN)
+    assert broken.returncode == 1 and broken.stderr == ""
+    assert broken.stdout.splitlines()[-1] == \
+        "Đã kiểm tra 5 tệp: 0 tệp không có vấn đề; 7 lỗi, 4 cảnh báo, 0 thông tin."
+    assert broken.stdout == run("check", BROKEN).output  # the same as through click's runner
+    missing = kh("check", tmp_path / "khong-co")
+    assert missing.returncode == 2 and missing.stdout == ""
+    assert missing.stderr.startswith("Lỗi: Không có tệp hoặc thư mục")
+    assert kh("check", CLEAN).returncode == 0
+    assert kh("--version").stdout.startswith("kh-excel, version")

@@ -1,6 +1,7 @@
 """Entry point: the ``kh-excel`` group, its global options and the one error boundary."""
 from __future__ import annotations
 
+import os
 import sys
 
 import click
@@ -76,3 +77,24 @@ def main() -> None:
     except KeyboardInterrupt:
         click.echo("Đã dừng theo yêu cầu người dùng.", err=True)
         sys.exit(int(ExitCode.USAGE))
+    except SystemExit as done:
+        _exit_now(done.code)
+
+
+def _exit_now(code: int | str | None) -> None:
+    """End the process without tearing the interpreter down.
+
+    Freeing every object and module one by one takes 30–50 ms after a roll-up, a tenth of a
+    small run, for memory the system reclaims anyway. Every output file is closed by then
+    (written atomically), the process pool has been shut down, and the two streams are flushed
+    here; nothing of kh-excel waits for interpreter shutdown.
+    """
+    if isinstance(code, str):
+        sys.stderr.write(code + "\n")
+        code = 1
+    for stream in (sys.stdout, sys.stderr):
+        try:
+            stream.flush()
+        except (OSError, ValueError):  # a closed pipe (kh-excel check … | head)
+            pass
+    os._exit(code or 0)

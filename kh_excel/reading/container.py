@@ -95,11 +95,16 @@ class Container:
         data = self.part("xl/_rels/workbook.xml.rels") if rid else None
         if data is None:
             return None
-        for rel in self._parse(data):
-            if rel.get("Id") == rid:
-                target = rel.get("Target", "")
-                return target.lstrip("/") if target.startswith("/") else "xl/" + target
-        return None
+        targets = _RELS.get(data)
+        if targets is None:  # forms made from one template share their relationships part
+            targets = {rel.get("Id"): rel.get("Target", "") for rel in self._parse(data)}
+            if len(_RELS) >= 64:
+                _RELS.pop(next(iter(_RELS)))
+            _RELS[data] = targets
+        target = targets.get(rid)
+        if target is None:
+            return None
+        return target.lstrip("/") if target.startswith("/") else "xl/" + target
 
     def _parse(self, data: bytes):
         try:
@@ -252,6 +257,7 @@ def _workbook(c: Container, data: bytes) -> tuple[list, dict, dict]:
 
 
 _WORKBOOKS: dict[bytes, tuple[list, dict, dict]] = {}
+_RELS: dict[bytes, dict[str, str]] = {}
 
 
 def _read(zf: zipfile.ZipFile, name: str) -> bytes:
