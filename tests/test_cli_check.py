@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import concurrent.futures
+import gc
 import json
 import shutil
 import subprocess
@@ -297,6 +298,26 @@ def test_process_pool_gives_the_same_report_in_input_order(monkeypatch, tmp_path
     assert [r.path for r in pooled.files] == sorted(str(p) for p in folder.iterdir())
     assert seen == [(n, 10) for n in range(1, 11)]
     assert pooled.files[-1].submission is None
+
+
+@pytest.mark.parametrize("enabled", [True, False])
+def test_the_cycle_collector_is_left_as_it_was(monkeypatch, enabled):
+    # Reading pauses the collector (and freezes what exists for the workers); afterwards the
+    # caller's setting and objects are as they were, even when the check is interrupted.
+    monkeypatch.setattr(checking, "PARALLEL_THRESHOLD", 2)
+    monkeypatch.setattr(checking, "FILES_PER_WORKER", 1)
+    (gc.enable if enabled else gc.disable)()
+    try:
+        check_paths([CLEAN], jobs=2)
+        assert gc.isenabled() is enabled and gc.get_freeze_count() == 0
+        def stop(n, total):
+            if n == 3:
+                raise KeyboardInterrupt
+        with pytest.raises(KeyboardInterrupt):
+            check_paths([CLEAN], jobs=2, progress=stop)
+        assert gc.isenabled() is enabled and gc.get_freeze_count() == 0
+    finally:
+        gc.enable()
 
 
 # --- The console entry point, in a process of its own ------------------------------------------

@@ -9,8 +9,8 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterator
-from functools import cached_property
+from collections.abc import Iterable, Iterator
+from functools import cached_property, lru_cache
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -59,22 +59,19 @@ class Container:
         self.defined_names: dict[str, str] = {}      # workbook-scope name → reference
         self.legacy_fonts = False                     # styles mention .VnTime / VNI fonts
         self._zip: zipfile.ZipFile | None = None
+        self._infos: dict[str, zipfile.ZipInfo] = {}
 
     def stream(self) -> io.BytesIO:
         return io.BytesIO(self.data)
 
     def part(self, name: str) -> bytes | None:
         """The bytes of a zip part (None if absent); the file was vetted, so reads are bounded."""
-        if self.kind != "xlsx":
+        info = self._infos.get(name)
+        if info is None or self._zip is None:
             return None
         try:
-            if self._zip is None:
-                self._zip = zipfile.ZipFile(self.stream())
-            with self._zip.open(name) as part:
-                return part.read(MAX_PART_BYTES)
-        except KeyError:
-            return None
-        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError):
+            return _read(self.data, self._zip, info)
+        except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error):
             raise _corrupt(self.path) from None
 
     @cached_property
@@ -209,7 +206,8 @@ def _read_zip_parts(c: Container) -> None:
     except (zipfile.BadZipFile, ValueError, EOFError, struct.error):
         raise _unreadable(c.path, "tệp bị hỏng (không giải nén được). Hãy lưu lại tệp trong Excel "
                                   "và gửi lại.", "the file is corrupt (not a valid zip).") from None
-    names = {i.filename for i in infos}
+    c._infos = {i.filename: i for i in infos}
+    names = c._infos
     if "xl/workbook.xml" not in names:
         what = "tệp Word" if "word/document.xml" in names else "tệp nén không phải Excel"
         raise _unreadable(c.path, f"đây là {what}, không phải tệp Excel.", "not an Excel workbook.")
@@ -222,11 +220,10 @@ def _read_zip_parts(c: Container) -> None:
             if info.filename.endswith((".xml", ".rels", ".vml")) \
                     and _declares_dtd(c.data, zf, info):
                 raise _forbidden(c.path)
-        c.sheets, c.sheet_rids, c.defined_names = _workbook(c, _read(zf, "xl/workbook.xml"))
+        c.sheets, c.sheet_rids, c.defined_names = _workbook(
+            c, _read(c.data, zf, names["xl/workbook.xml"]))
         if "xl/styles.xml" in names:
-            styles = _read(zf, "xl/styles.xml").lower()
-            c.legacy_fonts = (b".vn" in styles or b"vni" in styles) and \
-                bool(_LEGACY_FONT.search(styles))
+            c.legacy_fonts = _mentions_legacy_fonts(_read(c.data, zf, names["xl/styles.xml"]))
     except FormUnreadable:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, struct.error):
@@ -260,12 +257,70 @@ _WORKBOOKS: dict[bytes, tuple[list, dict, dict]] = {}
 _RELS: dict[bytes, dict[str, str]] = {}
 
 
-def _read(zf: zipfile.ZipFile, name: str) -> bytes:
-    with zf.open(name) as part:
-        data = part.read(MAX_PART_BYTES + 1)
-    if len(data) > MAX_PART_BYTES:
-        raise ValueError(f"{name} too large")
-    return data
+@lru_cache(maxsize=64)
+def _mentions_legacy_fonts(styles: bytes) -> bool:
+    styles = styles.lower()
+    return (b".vn" in styles or b"vni" in styles) and bool(_LEGACY_FONT.search(styles))
+
+
+def _read(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
+    """A whole part, checked against its CRC and size limit.
+
+    Forms made from one template share most of their parts byte for byte: a part whose
+    compressed bytes were inflated a moment ago is not inflated again, and the very same bytes
+    object comes back, so the caches keyed by a part's content hash it only once.
+    """
+    if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        raw = _raw(data, info)
+        if len(raw) > _SHARED_PART_BYTES:
+            return _inflate(info.compress_type, info.CRC, raw)
+        key = (info.compress_type, info.CRC, bytes(raw))
+        out = _INFLATED.pop(key, None)  # put back last: the least recently used goes first
+        if out is None:
+            out = _inflate(*key)
+        if len(out) <= _SHARED_PART_BYTES:
+            _INFLATED[key] = out
+            if len(_INFLATED) > 64:
+                del _INFLATED[next(iter(_INFLATED))]
+        return out
+    with zf.open(info) as part:
+        out = part.read(MAX_PART_BYTES + 1)
+    if len(out) > MAX_PART_BYTES:
+        raise ValueError(f"{info.filename} too large")
+    return out
+
+
+# Parts up to this size (every part of a real form) are remembered by their compressed bytes.
+_SHARED_PART_BYTES = 256 * 1024
+_INFLATED: dict[tuple[int, int, bytes], bytes] = {}
+
+
+def _inflate(compress_type: int, crc: int, raw: bytes | memoryview) -> bytes:
+    if compress_type == zipfile.ZIP_STORED:
+        out = bytes(raw)
+    else:
+        inflate = zlib.decompressobj(-zlib.MAX_WBITS)
+        out = inflate.decompress(raw, MAX_PART_BYTES + 1)
+        if not inflate.eof and len(out) <= MAX_PART_BYTES:
+            raise zipfile.BadZipFile("truncated part")
+    if len(out) > MAX_PART_BYTES:
+        raise ValueError("part too large")
+    if zlib.crc32(out) != crc:
+        raise zipfile.BadZipFile("CRC mismatch")
+    return out
+
+
+def _raw(data: bytes, info: zipfile.ZipInfo) -> memoryview:
+    """The compressed bytes of a part, found through its local header in the file in memory."""
+    off = info.header_offset
+    if data[off:off + 4] != b"PK\x03\x04":
+        raise zipfile.BadZipFile(info.filename)
+    name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
+    start = off + 30 + name_len + extra_len
+    raw = memoryview(data)[start:start + info.compress_size]
+    if len(raw) != info.compress_size:
+        raise zipfile.BadZipFile(info.filename)
+    return raw
 
 
 def _check_sizes(c: Container, zf: zipfile.ZipFile, infos: list[zipfile.ZipInfo]) -> None:
@@ -301,8 +356,23 @@ def _declares_dtd(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bo
     Comments and processing instructions are skipped however long they are; the scan stops at
     the root element, which in a real part is within its first hundred bytes.
     """
+    if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
+        # The same compressed bytes give the same answer: the parts that forms made from one
+        # template share are scanned once.
+        raw = _raw(data, info)
+        if len(raw) <= _SHARED_PART_BYTES:
+            return _prolog_has_dtd(info.compress_type, bytes(raw))
+    return _scan_prolog(_chunks(data, zf, info))
+
+
+@lru_cache(maxsize=256)
+def _prolog_has_dtd(compress_type: int, raw: bytes) -> bool:
+    return _scan_prolog(_inflated_chunks(compress_type, raw))
+
+
+def _scan_prolog(chunks: Iterable[bytes]) -> bool:
     buf, pos, closing = bytearray(), 0, b""  # closing: the end of the comment or PI we are in
-    for chunk in _chunks(data, zf, info):
+    for chunk in chunks:
         if pos > _CHUNK:  # forget what was scanned: a long comment is never held in memory
             del buf[:pos]
             pos = 0
@@ -334,13 +404,13 @@ def _chunks(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> Iterator
             while chunk := part.read(_CHUNK):
                 yield chunk
         return
-    off = info.header_offset
-    if data[off:off + 4] != b"PK\x03\x04":
-        raise zipfile.BadZipFile(info.filename)
-    name_len, extra_len = struct.unpack_from("<HH", data, off + 26)
-    start = off + 30 + name_len + extra_len
-    raw = memoryview(data)[start:start + info.compress_size]
-    if info.compress_type == zipfile.ZIP_STORED:
+    yield from _inflated_chunks(info.compress_type, _raw(data, info))
+
+
+def _inflated_chunks(compress_type: int, raw: bytes | memoryview) -> Iterator[bytes]:
+    """Stored or deflated bytes, inflated in chunks (never more than a chunk at a time)."""
+    raw = memoryview(raw)
+    if compress_type == zipfile.ZIP_STORED:
         for pos in range(0, len(raw), _CHUNK):
             yield bytes(raw[pos:pos + _CHUNK])
         return
