@@ -4,7 +4,8 @@ from __future__ import annotations
 import tomllib
 from dataclasses import dataclass, field
 from functools import cache
-from importlib import resources
+
+from .packaged import packaged
 
 KINDS = {"nguoi", "to_chuc", "dong", "suat", "con", "lop", "pct", "dong_nguoi", "flag"}
 AGGREGATIONS = {"sum", "ratio", "count", "none"}
@@ -142,5 +143,5 @@ def parse_catalogue(data: dict) -> Catalogue:
 @cache
 def load_catalogue() -> Catalogue:
     """The catalogue shipped with the package (loaded once)."""
-    text = resources.files("kh_excel").joinpath("data/indicators.toml").read_text("utf-8")
+    text = packaged("data", "indicators.toml").read_text("utf-8")
     return parse_catalogue(tomllib.loads(text))

@@ -16,12 +16,12 @@ import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
 from python_calamine import load_workbook
 
 from .errors import AmbiguousUnit, BadDataFile, KhError, TierMismatch, UnitNotFound, UsageError
+from .packaged import packaged
 from .periods import LEGACY, TWO_TIER, check_scheme
 from .textnorm import canonical_key, clean_text, compatible, fold_key
 from .tiers import TIER_NAMES, TIER_NAMES_EN
@@ -54,7 +54,7 @@ def _division(name: str) -> str:
 
 
 def _load_legacy() -> list[Unit]:
-    text = resources.files("kh_excel").joinpath(LEGACY_FILE).read_text("utf-8")
+    text = packaged(LEGACY_FILE).read_text("utf-8")
     lines = (line for line in text.splitlines() if not line.startswith("#"))
     reader = csv.reader(lines)
     next(reader)  # header: code,parent_code,name

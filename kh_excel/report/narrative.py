@@ -11,7 +11,6 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
 from pathlib import Path
 from types import SimpleNamespace
 
@@ -20,6 +19,7 @@ import jinja2
 from ..catalogue import load_catalogue
 from ..errors import ReportTemplateError
 from ..model import Provenance
+from ..packaged import packaged
 from ..periods import TWO_TIER, Period
 from . import filters as F
 from .blocks import Block, parse_blocks
@@ -72,9 +72,9 @@ class Narrative:
 @cache
 def builtin_templates() -> Path:
     """The shipped templates: package data in a wheel, the repository folder when editable."""
-    packaged = resources.files("kh_excel").joinpath(*TEMPLATE_DIR)
-    if packaged.is_dir():
-        return Path(str(packaged))
+    shipped = packaged(*TEMPLATE_DIR)
+    if shipped.is_dir():
+        return shipped
     return Path(__file__).resolve().parents[2].joinpath(*TEMPLATE_DIR)
 
 

@@ -9,7 +9,6 @@ from __future__ import annotations
 import os
 from datetime import date
 from functools import cache
-from importlib import resources
 from pathlib import Path
 
 from ..catalogue import load_catalogue
@@ -17,6 +16,7 @@ from ..forms import layout as L
 from ..forms.sheetxml import Formula, Skeleton, Value
 from ..model import Number, Severity
 from ..outputs import check_writable, write_atomic
+from ..packaged import packaged
 from ..periods import SCHEMES, TWO_TIER
 from ..tiers import LEVEL_HEADERS
 from .model import STATUS_LABELS, RollupResult
@@ -48,7 +48,7 @@ def per_unit_codes():
 @cache
 def skeleton_bytes(tier: str, scheme: str) -> bytes:
     """The committed skeleton; built with openpyxl if it is missing (a development checkout)."""
-    committed = resources.files("kh_excel").joinpath(SKELETON_DIR, skeleton_name(tier, scheme))
+    committed = packaged(SKELETON_DIR, skeleton_name(tier, scheme))
     if committed.is_file():
         return committed.read_bytes()
     from ..forms.package import workbook_bytes

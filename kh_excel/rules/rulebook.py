@@ -16,12 +16,12 @@ import tomllib
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache, lru_cache
-from importlib import resources
 from pathlib import Path
 
 from ..catalogue import Catalogue, load_catalogue
 from ..errors import BadDataFile
 from ..model import Severity
+from ..packaged import packaged
 from ..periods import SCHEMES
 from ..tiers import ALL_TIERS, LEVELS
 from . import expand
@@ -167,7 +167,7 @@ def load_rulebook(extra: str | os.PathLike | None = None) -> Rulebook:
 
 
 def _packaged_text() -> str:
-    return resources.files("kh_excel").joinpath("data/rules.toml").read_text("utf-8")
+    return packaged("data", "rules.toml").read_text("utf-8")
 
 
 @cache
