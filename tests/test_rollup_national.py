@@ -1,6 +1,7 @@
 """National roll-up in one run: the intermediate levels (districts, provinces) are built on the way."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 from openpyxl import load_workbook
@@ -43,3 +44,26 @@ def test_two_tier_nation_from_communes_and_a_province_own_form():
         for level in ("xa", "tinh", "tong"):
             assert nation.value(code, level) == province.value(code, level), (code, level)
     assert (nation.leaf_received, nation.leaf_expected) == (6, 3321)
+
+
+def test_the_national_roll_up_makes_the_same_checks(tmp_path):
+    # A commune sent twice is an error naming both files and is left out of the sums; a form
+    # of another period or scheme is left out with an error; the sums are the others'.
+    folder = tmp_path / "ca-nuoc"
+    shutil.copytree(THAI_NGUYEN, folder)
+    twice = folder / "2025_02155_xa-na-ri.xlsx"
+    again = shutil.copyfile(twice, folder / "Na Ri gui lai.xlsx")
+    shutil.copyfile(next(NA_RI.glob("2023_021*.xlsx")), folder / "bieu-nam-2023.xlsx")
+    nation = rollup([folder], unit="Việt Nam", period="2025")
+    by_rule = {f.rule: f for f in nation.findings}
+    assert str(twice) in by_rule["trung_tep"].message and str(again) in by_rule["trung_tep"].message
+    assert "2023" in by_rule["sai_ky_bao_cao"].message
+    assert nation.has_errors and (nation.leaf_received, nation.leaf_expected) == (5, 3321)
+    na_ri = read_form(twice).submission
+    expected = rollup([THAI_NGUYEN], unit="Việt Nam", period="2025")
+    for code in ("hoi_vien", "quy_van_dong"):
+        assert nation.value(code, "xa") == expected.value(code, "xa") - na_ri.value(code, "xa")
+    out = write_rollup_workbook(nation, tmp_path / "vn.xlsx")
+    rules = {r[6] for r in load_workbook(out, read_only=True)[L.FINDINGS_SHEET]
+             .iter_rows(min_row=4, values_only=True)}
+    assert {"trung_tep", "sai_ky_bao_cao"} <= rules
