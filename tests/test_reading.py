@@ -416,6 +416,28 @@ def test_part_with_a_wrong_checksum_after_an_intact_copy_was_read(form, tmp_path
     _expect(path, FormUnreadable, "tệp bị hỏng")
 
 
+def test_what_is_remembered_of_parts_stays_small(form, tmp_path):
+    # A large part (here the data sheet padded to 300 KB) is read, but neither it nor its
+    # workbook is kept for the next form: the memory kept stays bounded whatever comes in.
+    name = sheet_part(form)
+    with zipfile.ZipFile(form) as z:
+        xml = z.read(name)
+    padded = xml.replace(b"<sheetData>", b"<sheetData>" + b" " * 300_000, 1)
+    big = rezip(form, tmp_path / "lon.xlsx", {name: padded,
+                                              "xl/workbook.xml": None}, add={
+        "xl/workbook.xml": _workbook_xml(form).replace(b"<sheets>", b" " * 200_000 + b"<sheets>")})
+    assert read_form(big).submission.values == XA_VALUES
+    limit = container._SHARED_PART_BYTES
+    assert all(len(v) <= limit for v in container._inflated.items.values())
+    assert all(len(k) <= limit for k in container._WORKBOOKS)
+    assert all(len(k[-1]) <= limit for k in container._prolog_has_dtd.items)
+
+
+def _workbook_xml(path: Path) -> bytes:
+    with zipfile.ZipFile(path) as z:
+        return z.read("xl/workbook.xml")
+
+
 def test_word_document(tmp_path):
     path = tmp_path / "bieu.xlsx"
     with zipfile.ZipFile(path, "w") as z:

@@ -9,8 +9,8 @@ import re
 import struct
 import zipfile
 import zlib
-from collections.abc import Iterable, Iterator
-from functools import cached_property, lru_cache
+from collections.abc import Callable, Iterable, Iterator
+from functools import cached_property
 from pathlib import Path
 from xml.etree import ElementTree as ET
 
@@ -95,9 +95,10 @@ class Container:
         targets = _RELS.get(data)
         if targets is None:  # forms made from one template share their relationships part
             targets = {rel.get("Id"): rel.get("Target", "") for rel in self._parse(data)}
-            if len(_RELS) >= 64:
-                _RELS.pop(next(iter(_RELS)))
-            _RELS[data] = targets
+            if len(data) <= _SHARED_PART_BYTES:
+                if len(_RELS) >= 64:
+                    _RELS.pop(next(iter(_RELS)))
+                _RELS[data] = targets
         target = targets.get(rid)
         if target is None:
             return None
@@ -246,9 +247,11 @@ def _workbook(c: Container, data: bytes) -> tuple[list, dict, dict]:
         for dn in names_el if names_el is not None else ():
             if dn.get("localSheetId") is None and dn.text:
                 names[dn.get("name", "")] = dn.text
-        if len(_WORKBOOKS) >= 64:
-            _WORKBOOKS.pop(next(iter(_WORKBOOKS)))
-        cached = _WORKBOOKS[data] = (sheets, rids, names)
+        cached = (sheets, rids, names)
+        if len(data) <= _SHARED_PART_BYTES:
+            if len(_WORKBOOKS) >= 64:
+                _WORKBOOKS.pop(next(iter(_WORKBOOKS)))
+            _WORKBOOKS[data] = cached
     sheets, rids, names = cached
     return list(sheets), dict(rids), dict(names)
 
@@ -257,7 +260,34 @@ _WORKBOOKS: dict[bytes, tuple[list, dict, dict]] = {}
 _RELS: dict[bytes, dict[str, str]] = {}
 
 
-@lru_cache(maxsize=64)
+# Forms made from one template share most of their parts byte for byte, so what is worked out
+# from a part (its inflated bytes, whether it declares a DTD) is remembered, keyed by the part's
+# compressed bytes: for parts up to this size (a real form's are 40 KB at most), the 64 most
+# recently used of each kind, a few MB in all.
+_SHARED_PART_BYTES = 128 * 1024
+
+
+class _Recent:
+    """The last results of a function of a part's compressed bytes, kept only for small parts
+    (and small results, if ``keep`` says which)."""
+
+    def __init__(self, compute: Callable, keep: Callable = lambda value: True, size: int = 64):
+        self.compute, self.keep, self.size, self.items = compute, keep, size, {}
+
+    def __call__(self, key: tuple, raw: bytes | memoryview):
+        if len(raw) > _SHARED_PART_BYTES:
+            return self.compute(*key, raw)
+        key = (*key, bytes(raw))
+        value = self.items.pop(key, _Recent)  # put back last: the least recently used goes first
+        if value is _Recent:
+            value = self.compute(*key)
+        if self.keep(value):
+            self.items[key] = value
+            if len(self.items) > self.size:
+                del self.items[next(iter(self.items))]
+        return value
+
+
 def _mentions_legacy_fonts(styles: bytes) -> bool:
     styles = styles.lower()
     return (b".vn" in styles or b"vni" in styles) and bool(_LEGACY_FONT.search(styles))
@@ -266,33 +296,16 @@ def _mentions_legacy_fonts(styles: bytes) -> bool:
 def _read(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """A whole part, checked against its CRC and size limit.
 
-    Forms made from one template share most of their parts byte for byte: a part whose
-    compressed bytes were inflated a moment ago is not inflated again, and the very same bytes
-    object comes back, so the caches keyed by a part's content hash it only once.
+    A part read a moment ago from another form is not inflated again, and the very same bytes
+    object comes back, so that the caches keyed by a part's content hash it only once.
     """
     if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        raw = _raw(data, info)
-        if len(raw) > _SHARED_PART_BYTES:
-            return _inflate(info.compress_type, info.CRC, raw)
-        key = (info.compress_type, info.CRC, bytes(raw))
-        out = _INFLATED.pop(key, None)  # put back last: the least recently used goes first
-        if out is None:
-            out = _inflate(*key)
-        if len(out) <= _SHARED_PART_BYTES:
-            _INFLATED[key] = out
-            if len(_INFLATED) > 64:
-                del _INFLATED[next(iter(_INFLATED))]
-        return out
+        return _inflated((info.compress_type, info.CRC), _raw(data, info))
     with zf.open(info) as part:
         out = part.read(MAX_PART_BYTES + 1)
     if len(out) > MAX_PART_BYTES:
         raise ValueError(f"{info.filename} too large")
     return out
-
-
-# Parts up to this size (every part of a real form) are remembered by their compressed bytes.
-_SHARED_PART_BYTES = 256 * 1024
-_INFLATED: dict[tuple[int, int, bytes], bytes] = {}
 
 
 def _inflate(compress_type: int, crc: int, raw: bytes | memoryview) -> bytes:
@@ -308,6 +321,9 @@ def _inflate(compress_type: int, crc: int, raw: bytes | memoryview) -> bytes:
     if zlib.crc32(out) != crc:
         raise zipfile.BadZipFile("CRC mismatch")
     return out
+
+
+_inflated = _Recent(_inflate, keep=lambda part: len(part) <= _SHARED_PART_BYTES)
 
 
 def _raw(data: bytes, info: zipfile.ZipInfo) -> memoryview:
@@ -359,15 +375,11 @@ def _declares_dtd(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bo
     if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         # The same compressed bytes give the same answer: the parts that forms made from one
         # template share are scanned once.
-        raw = _raw(data, info)
-        if len(raw) <= _SHARED_PART_BYTES:
-            return _prolog_has_dtd(info.compress_type, bytes(raw))
+        return _prolog_has_dtd((info.compress_type,), _raw(data, info))
     return _scan_prolog(_chunks(data, zf, info))
 
 
-@lru_cache(maxsize=256)
-def _prolog_has_dtd(compress_type: int, raw: bytes) -> bool:
-    return _scan_prolog(_inflated_chunks(compress_type, raw))
+_prolog_has_dtd = _Recent(lambda compress_type, raw: _scan_prolog(_inflated_chunks(compress_type, raw)))
 
 
 def _scan_prolog(chunks: Iterable[bytes]) -> bool:
