@@ -8,7 +8,6 @@ its provinces. Users may add their own units (hội, ban khuyến học trực t
 from __future__ import annotations
 
 import csv
-import difflib
 import importlib.util
 import io
 import json
@@ -329,6 +328,7 @@ class Registry:
         by_key: dict[str, list[Unit]] = {}
         for unit in pool:
             by_key.setdefault(self._bare_key[unit.code], []).append(unit)
+        import difflib  # only for a name that was not found
         keys = difflib.get_close_matches(bare, by_key, n=n, cutoff=0.75)
         if bare in by_key and bare not in keys:
             keys.insert(0, bare)
