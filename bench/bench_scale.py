@@ -7,8 +7,10 @@ them, against a naive pandas + openpyxl baseline doing the same reading and summ
 For each N it makes N filled commune forms with the toolkit's own form builder (the first N
 communes of the two-tier scheme, period 2025; for N above 3,321 the legacy scheme, period 2023,
 whose roll-up goes through the districts), kept in bench/out/ between runs. Then it runs, each in
-a fresh process: `kh-excel check DIR`, `kh-excel rollup DIR --unit "Việt Nam"` and the baseline
-(`pandas.read_excel(..., engine="openpyxl")` per file, summed with pandas). Peak memory is the
+a fresh process: `kh-excel check DIR`, `kh-excel rollup DIR --unit "Việt Nam"` and the baseline:
+`pandas.read_excel(..., engine="openpyxl")` per file, of the three sheets kh-excel reads (the
+figures, the unit's details, the metadata that says whose form it is), one form kept per unit,
+summed with pandas. The baseline's fund total must equal the roll-up's, or the run stops. Peak memory is the
 largest total RSS of the process and all its children (the reading pool), sampled every 20 ms.
 Up to N = 1,000 each variant runs several times (5 up to N = 100, then 3) and the fastest run
 counts (``--repeat``); memory is then sampled in one more run, so that sampling never slows a
@@ -36,6 +38,7 @@ from kh_excel.forms.layout import form_layout
 from kh_excel.forms.package import Package, token
 from kh_excel.forms.writer import UNIT_KEYS, FormSpec, _build, form_file_name
 from kh_excel.periods import LEGACY, TWO_TIER, Period
+from kh_excel.reading import read_form
 from kh_excel.registry import NATION_CODE, load_registry
 
 HERE = Path(__file__).resolve().parent
@@ -47,14 +50,18 @@ import sys
 from pathlib import Path
 import pandas as pd
 files = sorted(Path(sys.argv[1]).glob("*.xlsx"))
-total = None
+by_unit = {}
 for f in files:
-    df = pd.read_excel(f, sheet_name="Biểu số liệu", header=None, engine="openpyxl")
+    # The sheets kh-excel reads: the figures, the unit's details and the form's metadata.
+    sheets = pd.read_excel(f, sheet_name=["Biểu số liệu", "Thông tin chung", "_kh_meta"],
+                           header=None, engine="openpyxl")
+    meta = dict(zip(sheets["_kh_meta"][0], sheets["_kh_meta"][1]))
+    df = sheets["Biểu số liệu"]
     # The value column (D) by the hidden code column (the last one), as a naive script would.
     values = pd.to_numeric(df.set_index(df.columns[-1])[3], errors="coerce")
-    values = values[values.index.notna()]
-    total = values if total is None else total.add(values, fill_value=0)
-print(len(files), int(total.get("quy_van_dong", 0)))
+    by_unit[meta["unit_code"]] = values[values.index.notna()]  # one form per unit
+total = pd.concat(by_unit.values(), axis=1).sum(axis=1)
+print(len(files), len(by_unit), int(total.get("quy_van_dong", 0)))
 """
 
 
@@ -117,20 +124,21 @@ def _tree_rss(pid: int) -> int:
     return total
 
 
-def best_of(repeat: int, cmd: list[str]) -> tuple[float, float, int]:
-    """(seconds, peak MB, exit code) of ``cmd``: the fastest of ``repeat`` runs (as timeit does:
+def best_of(repeat: int, cmd: list[str]) -> tuple[float, float, int, str]:
+    """(seconds, peak MB, exit code, output) of ``cmd``: the fastest of ``repeat`` runs (as timeit does:
     the slower ones were disturbed by the rest of the machine). With several runs, memory is
     sampled in one more run of its own, so that sampling never slows a timed run."""
     if repeat == 1:
         return timed(cmd, sample=True)
-    seconds, _, code = min(timed(cmd, sample=False) for _ in range(repeat))
-    return seconds, timed(cmd, sample=True)[1], code
+    seconds, _, code, _ = min(timed(cmd, sample=False) for _ in range(repeat))
+    _, peak, _, out = timed(cmd, sample=True)
+    return seconds, peak, code, out
 
 
-def timed(cmd: list[str], sample: bool) -> tuple[float, float, int]:
-    """Run ``cmd``; return (seconds, peak MB of its process tree or 0, exit code)."""
+def timed(cmd: list[str], sample: bool) -> tuple[float, float, int, str]:
+    """Run ``cmd``; return (seconds, peak MB of its process tree or 0, exit code, output)."""
     start = time.perf_counter()
-    proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
     peak = 0
     stop = threading.Event()
 
@@ -142,14 +150,23 @@ def timed(cmd: list[str], sample: bool) -> tuple[float, float, int]:
     thread = threading.Thread(target=sampler, daemon=True)
     if sample:
         thread.start()
-    _, err = proc.communicate()
+    out, err = proc.communicate()
     seconds = time.perf_counter() - start
     stop.set()
     if sample:
         thread.join()
     if proc.returncode not in (0, 1):
         sys.stderr.write(err.decode("utf-8", "replace"))
-    return seconds, peak / 2**20, proc.returncode
+    return seconds, peak / 2**20, proc.returncode, out.decode("utf-8", "replace")
+
+
+def agree(baseline_output: str, rollup_file: Path) -> None:
+    """The baseline and the roll-up read the same forms: their fund totals must be equal."""
+    files, units, fund = map(int, baseline_output.split())
+    ours = read_form(rollup_file).submission.value("quy_van_dong", "tong")
+    if ours != fund:
+        sys.exit(f"MISMATCH: the roll-up's quy_van_dong is {ours}, the baseline's {fund}")
+    print(f"(sums agree: quy_van_dong {fund:,} đồng over {units} units, {files} files)")
 
 
 def time_templates(kh: list[str], out: Path) -> tuple[float, float, int]:
@@ -158,7 +175,7 @@ def time_templates(kh: list[str], out: Path) -> tuple[float, float, int]:
     shutil.rmtree(out, ignore_errors=True)
     seconds = peak = 0.0
     for province in load_registry(TWO_TIER).children(NATION_CODE):
-        s, mb, code = timed([*kh, "template", "--children-of", province.name, "--period", "2025",
+        s, mb, code, _ = timed([*kh, "template", "--children-of", province.name, "--period", "2025",
                              "--out-dir", str(out / province.code)], sample=True)
         if code != 0:
             sys.exit(f"template --children-of {province.name} failed (exit {code})")
@@ -202,11 +219,13 @@ def main() -> None:
         if not args.no_baseline:
             rows["baseline"] = best_of(repeat, [sys.executable, "-c", BASELINE, str(folder)])
         base = rows.get("baseline", (None,))[0]
-        for name, (seconds, peak, code) in rows.items():
+        for name, (seconds, peak, code, _) in rows.items():
             ratio = f"{base / seconds:.1f}" if base and name != "baseline" else "—"
             print(f"{name:<10} {n:>6} {seconds:>8.2f} {n / seconds:>8.0f} {peak:>8.0f} {ratio:>10}"
                   + ("" if code in (0, 1) else f"   (exit {code})"))
         print(f"{'(forms made in ' + format(gen, '.1f') + ' s)':<40}")
+        if "baseline" in rows:
+            agree(rows["baseline"][3], folder.parent / f"vn-{n}.xlsx")
         if args.quick:
             shutil.rmtree(folder, ignore_errors=True)
 

@@ -18,3 +18,5 @@ def test_bench_scale_smoke():
     assert set(by_variant) == {"check", "rollup", "baseline"}
     for row in by_variant.values():
         assert row[1] == "20" and float(row[2]) > 0 and "exit" not in row
+    # The baseline (pandas + openpyxl) and kh-excel's roll-up found the same total.
+    assert "(sums agree: quy_van_dong" in done.stdout and "over 20 units, 20 files)" in done.stdout
