@@ -10,8 +10,9 @@ whose roll-up goes through the districts), kept in bench/out/ between runs. Then
 a fresh process: `kh-excel check DIR`, `kh-excel rollup DIR --unit "Việt Nam"` and the baseline:
 `pandas.read_excel(..., engine="openpyxl")` per file, of the three sheets kh-excel reads (the
 figures, the unit's details, the metadata that says whose form it is), one form kept per unit,
-summed with pandas. The baseline's fund total must equal the roll-up's, or the run stops. Peak memory is the
-largest total RSS of the process and all its children (the reading pool), sampled every 20 ms.
+summed with pandas. The baseline's fund total must equal the roll-up's, or the run stops. Peak
+memory is the largest total RSS of the process and all its children (the reading pool), sampled
+every 20 ms.
 Up to N = 1,000 each variant runs several times (5 up to N = 100, then 3) and the fastest run
 counts (``--repeat``); memory is then sampled in one more run, so that sampling never slows a
 timed run. First (not with ``--quick``) it times making the pre-filled forms of the whole country:
@@ -125,9 +126,9 @@ def _tree_rss(pid: int) -> int:
 
 
 def best_of(repeat: int, cmd: list[str]) -> tuple[float, float, int, str]:
-    """(seconds, peak MB, exit code, output) of ``cmd``: the fastest of ``repeat`` runs (as timeit does:
-    the slower ones were disturbed by the rest of the machine). With several runs, memory is
-    sampled in one more run of its own, so that sampling never slows a timed run."""
+    """(seconds, peak MB, exit code, output) of ``cmd``: the fastest of ``repeat`` runs (as
+    timeit does: the slower ones were disturbed by the rest of the machine). With several runs,
+    memory is sampled in one more run of its own, so that sampling never slows a timed run."""
     if repeat == 1:
         return timed(cmd, sample=True)
     seconds, _, code, _ = min(timed(cmd, sample=False) for _ in range(repeat))
@@ -175,8 +176,8 @@ def time_templates(kh: list[str], out: Path) -> tuple[float, float, int]:
     shutil.rmtree(out, ignore_errors=True)
     seconds = peak = 0.0
     for province in load_registry(TWO_TIER).children(NATION_CODE):
-        s, mb, code, _ = timed([*kh, "template", "--children-of", province.name, "--period", "2025",
-                             "--out-dir", str(out / province.code)], sample=True)
+        s, mb, code, _ = timed([*kh, "template", "--children-of", province.name, "--period",
+                                "2025", "--out-dir", str(out / province.code)], sample=True)
         if code != 0:
             sys.exit(f"template --children-of {province.name} failed (exit {code})")
         seconds, peak = seconds + s, max(peak, mb)
@@ -203,8 +204,8 @@ def main() -> None:
     print(f"{'variant':<10} {'N':>6} {'seconds':>8} {'forms/s':>8} {'peak MB':>8} {'× baseline':>10}")
     if not args.quick:
         seconds, peak, made = time_templates(kh, OUT / "template")
-        print(f"{'template':<10} {made:>6} {seconds:>8.2f} {made / seconds:>8.0f} {peak:>8.0f} {'—':>10}"
-              "   (template --children-of, each of the 34 provinces)")
+        print(f"{'template':<10} {made:>6} {seconds:>8.2f} {made / seconds:>8.0f} {peak:>8.0f} "
+              f"{'—':>10}   (template --children-of, each of the 34 provinces)")
     for n in args.n:
         folder = OUT / (f"quick-{n}" if args.quick else str(n))
         t0 = time.perf_counter()
@@ -224,7 +225,7 @@ def main() -> None:
             print(f"{name:<10} {n:>6} {seconds:>8.2f} {n / seconds:>8.0f} {peak:>8.0f} {ratio:>10}"
                   + ("" if code in (0, 1) else f"   (exit {code})"))
         print(f"{'(forms made in ' + format(gen, '.1f') + ' s)':<40}")
-        if "baseline" in rows:
+        if "baseline" in rows and rows["rollup"][2] in (0, 1):
             agree(rows["baseline"][3], folder.parent / f"vn-{n}.xlsx")
         if args.quick:
             shutil.rmtree(folder, ignore_errors=True)

@@ -428,9 +428,9 @@ def test_what_is_remembered_of_parts_stays_small(form, tmp_path):
         "xl/workbook.xml": _workbook_xml(form).replace(b"<sheets>", b" " * 200_000 + b"<sheets>")})
     assert read_form(big).submission.values == XA_VALUES
     limit = container._SHARED_PART_BYTES
-    assert all(len(v) <= limit for v in container._inflated.items.values())
-    assert all(len(k) <= limit for k in container._WORKBOOKS)
-    assert all(len(k[-1]) <= limit for k in container._prolog_has_dtd.items)
+    assert all(len(v) <= limit for v in container._INFLATED.items.values())
+    assert all(len(k[-1]) <= limit for k in container._WORKBOOKS.items)
+    assert all(len(k[-1]) <= limit for k in container._DTD_SCANS.items)
 
 
 def _workbook_xml(path: Path) -> bytes:

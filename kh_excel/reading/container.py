@@ -12,8 +12,8 @@ import zlib
 from collections.abc import Callable, Iterable, Iterator
 from functools import cached_property
 from pathlib import Path
+from typing import TypeVar
 from xml.etree import ElementTree as ET
-
 
 from ..errors import FormUnreadable
 
@@ -28,6 +28,7 @@ NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
 NS_REL = "{http://schemas.openxmlformats.org/officeDocument/2006/relationships}"
 _LEGACY_FONT = re.compile(rb"""name\s+val\s*=\s*["'](\.vn[^"']*|vni[^"']*)["']""")
 _CHUNK = 16384
+T = TypeVar("T")
 
 # errno → (vi, en) reason a file cannot be opened; others fall back to a generic message.
 _OS_ERRORS = {
@@ -90,13 +91,8 @@ class Container:
         data = self.part("xl/_rels/workbook.xml.rels") if rid else None
         if data is None:
             return None
-        targets = _RELS.get(data)
-        if targets is None:  # forms made from one template share their relationships part
-            targets = {rel.get("Id"): rel.get("Target", "") for rel in self._parse(data)}
-            if len(data) <= _SHARED_PART_BYTES:
-                if len(_RELS) >= 64:
-                    _RELS.pop(next(iter(_RELS)))
-                _RELS[data] = targets
+        targets = _RELATIONSHIPS.get(data, lambda: {rel.get("Id"): rel.get("Target", "")
+                                                    for rel in self._parse(data)})
         target = targets.get(rid)
         if target is None:
             return None
@@ -234,59 +230,56 @@ def _read_zip_parts(c: Container) -> None:
 
 def _workbook(c: Container, data: bytes) -> tuple[list, dict, dict]:
     """Sheets (name, state), their relationship ids and the workbook-scope defined names."""
-    # Forms made from one template share a byte-identical workbook.xml: parse it once.
-    cached = _WORKBOOKS.get(data)
-    if cached is None:
-        workbook = c._parse(data)
-        sheets, rids, names = [], {}, {}
-        sheets_el = workbook.find(f"{NS_MAIN}sheets")
-        for sheet in sheets_el if sheets_el is not None else ():
-            name = sheet.get("name", "")
-            sheets.append((name, sheet.get("state", "visible")))
-            rids[name] = sheet.get(f"{NS_REL}id", "")
-        names_el = workbook.find(f"{NS_MAIN}definedNames")
-        for dn in names_el if names_el is not None else ():
-            if dn.get("localSheetId") is None and dn.text:
-                names[dn.get("name", "")] = dn.text
-        cached = (sheets, rids, names)
-        if len(data) <= _SHARED_PART_BYTES:
-            if len(_WORKBOOKS) >= 64:
-                _WORKBOOKS.pop(next(iter(_WORKBOOKS)))
-            _WORKBOOKS[data] = cached
-    sheets, rids, names = cached
+    sheets, rids, names = _WORKBOOKS.get(data, lambda: _parse_workbook(c, data))
     return list(sheets), dict(rids), dict(names)
 
 
-_WORKBOOKS: dict[bytes, tuple[list, dict, dict]] = {}
-_RELS: dict[bytes, dict[str, str]] = {}
+def _parse_workbook(c: Container, data: bytes) -> tuple[list, dict, dict]:
+    workbook = c._parse(data)
+    sheets, rids, names = [], {}, {}
+    sheets_el = workbook.find(f"{NS_MAIN}sheets")
+    for sheet in sheets_el if sheets_el is not None else ():
+        name = sheet.get("name", "")
+        sheets.append((name, sheet.get("state", "visible")))
+        rids[name] = sheet.get(f"{NS_REL}id", "")
+    names_el = workbook.find(f"{NS_MAIN}definedNames")
+    for dn in names_el if names_el is not None else ():
+        if dn.get("localSheetId") is None and dn.text:
+            names[dn.get("name", "")] = dn.text
+    return sheets, rids, names
 
 
 # Forms made from one template share most of their parts byte for byte, so what is worked out
-# from a part (its inflated bytes, whether it declares a DTD) is remembered, keyed by the part's
-# compressed bytes: for parts up to this size (a real form's are 40 KB at most), the 64 most
-# recently used of each kind, a few MB in all.
+# from a part is remembered, keyed by the part's bytes: for parts up to this size (a real form's
+# are 40 KB at most), the 64 most recently used of each kind, a few MB in all.
 _SHARED_PART_BYTES = 128 * 1024
 
 
 class _Recent:
-    """The last results of a function of a part's compressed bytes, kept only for small parts
-    (and small results, if ``keep`` says which)."""
+    """What was last worked out from small parts, by their content; the least recently used
+    is forgotten first."""
 
-    def __init__(self, compute: Callable, keep: Callable = lambda value: True, size: int = 64):
-        self.compute, self.keep, self.size, self.items = compute, keep, size, {}
+    def __init__(self, size: int = 64) -> None:
+        self.size, self.items = size, {}
 
-    def __call__(self, key: tuple, raw: bytes | memoryview):
-        if len(raw) > _SHARED_PART_BYTES:
-            return self.compute(*key, raw)
-        key = (*key, bytes(raw))
-        value = self.items.pop(key, _Recent)  # put back last: the least recently used goes first
+    def get(self, content: bytes | memoryview, compute: Callable[[], T], *key) -> T:
+        """``compute()``, or what it gave for the same ``content`` (and ``key``) lately."""
+        if len(content) > _SHARED_PART_BYTES:
+            return compute()
+        key = (*key, bytes(content))
+        value = self.items.pop(key, _Recent)  # put back last
         if value is _Recent:
-            value = self.compute(*key)
-        if self.keep(value):
-            self.items[key] = value
-            if len(self.items) > self.size:
-                del self.items[next(iter(self.items))]
+            value = compute()
+        self.items[key] = value
+        if len(self.items) > self.size:
+            del self.items[next(iter(self.items))]
         return value
+
+
+_INFLATED = _Recent()       # compressed bytes → inflated part
+_DTD_SCANS = _Recent()      # compressed bytes → whether the part declares a DTD
+_WORKBOOKS = _Recent()      # workbook.xml → sheets, their ids, defined names
+_RELATIONSHIPS = _Recent()  # workbook.xml.rels → id → target
 
 
 def _mentions_legacy_fonts(styles: bytes) -> bool:
@@ -297,11 +290,15 @@ def _mentions_legacy_fonts(styles: bytes) -> bool:
 def _read(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     """A whole part, checked against its CRC and size limit.
 
-    A part read a moment ago from another form is not inflated again, and the very same bytes
-    object comes back, so that the caches keyed by a part's content hash it only once.
+    A small part read a moment ago from another form is not inflated again, and the very same
+    bytes object comes back, so that the caches keyed by a part's content hash it only once.
     """
     if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
-        return _inflated((info.compress_type, info.CRC), _raw(data, info))
+        raw = _raw(data, info)
+        if info.file_size > _SHARED_PART_BYTES:  # inflated each time: only small parts are kept
+            return _inflate(info, raw)
+        return _INFLATED.get(raw, lambda: _inflate(info, raw), info.compress_type, info.CRC,
+                             info.file_size)
     with zf.open(info) as part:
         out = part.read(MAX_PART_BYTES + 1)
     if len(out) > MAX_PART_BYTES:
@@ -309,22 +306,20 @@ def _read(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bytes:
     return out
 
 
-def _inflate(compress_type: int, crc: int, raw: bytes | memoryview) -> bytes:
-    if compress_type == zipfile.ZIP_STORED:
+def _inflate(info: zipfile.ZipInfo, raw: bytes | memoryview) -> bytes:
+    """The part's bytes from its compressed ones, checked against its declared size and CRC."""
+    if info.compress_type == zipfile.ZIP_STORED:
         out = bytes(raw)
     else:
         inflate = zlib.decompressobj(-zlib.MAX_WBITS)
         out = inflate.decompress(raw, MAX_PART_BYTES + 1)
         if not inflate.eof and len(out) <= MAX_PART_BYTES:
-            raise zipfile.BadZipFile("truncated part")
+            raise zipfile.BadZipFile(f"{info.filename}: truncated")
     if len(out) > MAX_PART_BYTES:
-        raise ValueError("part too large")
-    if zlib.crc32(out) != crc:
-        raise zipfile.BadZipFile("CRC mismatch")
+        raise ValueError(f"{info.filename} too large")
+    if len(out) != info.file_size or zlib.crc32(out) != info.CRC:
+        raise zipfile.BadZipFile(f"{info.filename}: size or CRC mismatch")
     return out
-
-
-_inflated = _Recent(_inflate, keep=lambda part: len(part) <= _SHARED_PART_BYTES)
 
 
 def _raw(data: bytes, info: zipfile.ZipInfo) -> memoryview:
@@ -376,11 +371,10 @@ def _declares_dtd(data: bytes, zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bo
     if info.compress_type in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED):
         # The same compressed bytes give the same answer: the parts that forms made from one
         # template share are scanned once.
-        return _prolog_has_dtd((info.compress_type,), _raw(data, info))
+        raw = _raw(data, info)
+        return _DTD_SCANS.get(raw, lambda: _scan_prolog(_inflated_chunks(info.compress_type, raw)),
+                              info.compress_type)
     return _scan_prolog(_chunks(data, zf, info))
-
-
-_prolog_has_dtd = _Recent(lambda compress_type, raw: _scan_prolog(_inflated_chunks(compress_type, raw)))
 
 
 def _scan_prolog(chunks: Iterable[bytes]) -> bool:
