@@ -2,15 +2,22 @@
 
     import kh_excel
     result = kh_excel.rollup(["examples/na-ri-2023"], unit="Huyện Na Rì", period="2023")
+
+The use cases (``kh_excel.app``) are exported here: make_forms, check, annotate, rollup,
+write_rollup, draft_report, write_report, find_units, list_indicators.
 """
 __version__ = "0.1.0"
+
+_APP = ("FormsMade", "annotate", "check", "draft_report", "find_units", "list_indicators",
+        "make_forms", "rollup", "write_report", "write_rollup")
+__all__ = [*_APP, "check_paths", "read_form"]
 
 
 def __getattr__(name: str):
     # Imported on first use so that `import kh_excel` (and the CLI's start) stays fast.
-    if name == "rollup":
-        from .rollups import rollup
-        return rollup
+    if name in _APP:
+        from . import app
+        return getattr(app, name)
     if name == "check_paths":
         from .checking import check_paths
         return check_paths

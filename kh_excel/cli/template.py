@@ -5,10 +5,7 @@ from pathlib import Path
 
 import click
 
-from ..errors import UsageError
-from ..forms.writer import FormSpec, write_children_forms, write_form
-from ..periods import Period, scheme_for
-from ..registry import load_registry
+from ..app import make_forms
 from ..tiers import TIERS
 from .main import cli
 from .options import force_option, period_option, scheme_option
@@ -43,31 +40,14 @@ def template_cmd(ctx: click.Context, tier, scheme, unit, parent, period, output,
       kh-excel template --children-of "Tỉnh Thái Nguyên" --period 2025 --out-dir bieu_mau/
     """
     en = ctx.obj.get("lang") == "en"
-    period = Period.parse(period)
-    scheme = scheme_for(period, scheme)
-    if children_of:
-        if unit or output or tier:
-            raise _usage("--children-of không dùng cùng --unit, --tier hay -o.",
-                         "--children-of cannot be used with --unit, --tier or -o.")
-        if out_dir is None:
-            raise _usage("Thiếu --out-dir: thư mục chứa các biểu sẽ tạo.",
-                         "Missing --out-dir: the folder for the forms.")
-        registry = load_registry(scheme)
-        owner = registry.find(children_of, as_parent=True)
-        paths = write_children_forms(out_dir, owner, period, scheme, registry, force=force)
-        click.echo(f"Created {len(paths)} forms in {out_dir}" if en
-                   else f"Đã tạo {len(paths)} biểu mẫu trong thư mục {out_dir}")
+    made = make_forms(period=period, unit=unit, parent=parent, tier=tier, scheme=scheme,
+                      children_of=children_of, output=output, out_dir=out_dir, force=force)
+    if made.children:
+        click.echo(f"Created {len(made.paths)} forms in {out_dir}" if en
+                   else f"Đã tạo {len(made.paths)} biểu mẫu trong thư mục {out_dir}")
         return
-    if not unit or output is None:
-        raise _usage("Cần --unit và -o (một biểu), hoặc --children-of và --out-dir (nhiều biểu).",
-                     "Give --unit and -o (one form), or --children-of and --out-dir (many).")
-    registry = load_registry(scheme)
-    found = registry.find(unit, parent=parent, tier=tier)
-    spec = FormSpec(found.tier, scheme, period, found, registry.parent(found))
-    path = write_form(output, spec, force=force)
-    click.echo(f"Created the form of {found.name} ({period}): {path}" if en
-               else f"Đã tạo biểu mẫu của {found.name} ({period.label()}): {path}")
+    click.echo(f"Created the form of {made.unit.name} ({made.period}): {made.paths[0]}" if en
+               else f"Đã tạo biểu mẫu của {made.unit.name} ({made.period.label()}): "
+                    f"{made.paths[0]}")
 
 
-def _usage(vi: str, en: str) -> UsageError:
-    return UsageError(detail=vi, detail_en=en)

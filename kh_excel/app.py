@@ -1,0 +1,158 @@
+"""The use cases of kh-excel, one function each: what the three front ends call.
+
+The command line (``cli/``), the local web page (``web/``) and the Excel panel (``excel/``) parse
+their input, call one function of this module and render what it returns. Each function takes
+plain arguments (paths, names, codes, periods as text) and returns the data objects of the
+library: :class:`~kh_excel.model.CheckReport`, :class:`~kh_excel.rollups.RollupResult`,
+:class:`~kh_excel.report.Report`, lists of :class:`~kh_excel.units.Unit` and paths written.
+Errors that stop a use case are :class:`~kh_excel.errors.KhError` subclasses.
+
+Heavy modules (openpyxl, python-docx, the process pool) are imported inside the functions that
+need them, so that importing this module stays cheap for every front end.
+"""
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from .errors import UsageError
+from .periods import Period, scheme_for
+
+if TYPE_CHECKING:  # pragma: no cover - names for the annotations only
+    from .annotate import Annotated
+    from .catalogue import Catalogue
+    from .model import CheckReport
+    from .report import Report
+    from .rollups import RollupResult
+    from .units import Unit
+
+__all__ = ["FormsMade", "annotate", "check", "draft_report", "find_units", "list_indicators", "make_forms",
+           "rollup", "write_report", "write_rollup"]
+
+PathLike = str | os.PathLike
+Progress = Callable[[int, int], None]
+
+
+@dataclass
+class FormsMade:
+    """The forms written by :func:`make_forms`: for ``unit`` itself, or for its children."""
+
+    unit: Unit
+    period: Period
+    scheme: str
+    paths: list[Path] = field(default_factory=list)
+    children: bool = False
+
+
+def make_forms(*, period: str, unit: str | None = None, parent: str | None = None,
+               tier: str | None = None, scheme: str | None = None,
+               children_of: str | None = None, output: PathLike | None = None,
+               out_dir: PathLike | None = None, extra_units: PathLike | None = None,
+               force: bool = False) -> FormsMade:
+    """Pre-filled forms: the form of ``unit`` into ``output``, or one form per child unit of
+    ``children_of`` into ``out_dir``."""
+    from .forms.writer import FormSpec, write_children_forms, write_form
+    from .registry import load_registry
+
+    period_ = Period.parse(period)
+    scheme = scheme_for(period_, scheme)
+    if children_of:
+        if unit or output or tier:
+            raise UsageError(detail="--children-of không dùng cùng --unit, --tier hay -o.",
+                             detail_en="--children-of cannot be used with --unit, --tier or -o.")
+        if out_dir is None:
+            raise UsageError(detail="Thiếu --out-dir: thư mục chứa các biểu sẽ tạo.",
+                             detail_en="Missing --out-dir: the folder for the forms.")
+        registry = load_registry(scheme, extra_units)
+        owner = registry.find(children_of, parent=parent, as_parent=True)
+        paths = write_children_forms(out_dir, owner, period_, scheme, registry, force=force)
+        return FormsMade(owner, period_, scheme, paths, children=True)
+    if not unit or output is None:
+        raise UsageError(
+            detail="Cần --unit và -o (một biểu), hoặc --children-of và --out-dir (nhiều biểu).",
+            detail_en="Give --unit and -o (one form), or --children-of and --out-dir (many).")
+    registry = load_registry(scheme, extra_units)
+    found = registry.find(unit, parent=parent, tier=tier)
+    spec = FormSpec(found.tier, scheme, period_, found, registry.parent(found))
+    return FormsMade(found, period_, scheme, [write_form(output, spec, force=force)])
+
+
+def find_units(query: str | None = None, *, scheme: str, parent: str | None = None,
+               extra_units: PathLike | None = None) -> list[Unit]:
+    """The unit named ``query`` (a one-element list), or the units directly under ``parent``
+    (the provinces when no parent is given)."""
+    from .registry import load_registry
+
+    registry = load_registry(scheme, extra_units)
+    if query is not None:
+        return [registry.find(query, parent=parent)]
+    top = registry.find(parent, as_parent=True) if parent is not None else registry.nation
+    return list(registry.children(top))
+
+
+def list_indicators() -> Catalogue:
+    """The indicator catalogue (codes, labels, units, how each is rolled up)."""
+    from .catalogue import load_catalogue
+
+    return load_catalogue()
+
+
+def check(paths: Iterable[PathLike], *, rules: PathLike | None = None, lang: str = "vi",
+          exclude: Iterable[PathLike] = (), jobs: int | None = None,
+          progress: Progress | None = None) -> CheckReport:
+    """Read and check every form in ``paths`` (files or folders, recursively)."""
+    from .checking import check_paths
+
+    return check_paths(paths, rules=None if rules is None else str(rules), lang=lang,
+                       jobs=jobs, progress=progress, exclude=exclude)
+
+
+def annotate(report: CheckReport, out_dir: PathLike, *, force: bool = False) -> Annotated:
+    """Marked-up copies of the checked files that have findings, written into ``out_dir``."""
+    from .annotate import annotate_report, plan_copies
+
+    plan_copies(report, out_dir, force)  # every target is checked before the first is written
+    return annotate_report(report, out_dir, force=force)
+
+
+def rollup(paths: Iterable[PathLike], *, unit: str, period: str, scheme: str | None = None,
+           own: PathLike | None = None, previous: PathLike | None = None,
+           prefer_newest: bool = False, rules: PathLike | None = None,
+           extra_units: PathLike | None = None, lang: str = "vi", jobs: int | None = None,
+           progress: Progress | None = None) -> RollupResult:
+    """Check the children's forms and the unit's own form in ``paths`` and add them up."""
+    from .rollups import rollup as _rollup
+
+    return _rollup(paths, unit=unit, period=period, scheme=scheme, own=own, previous=previous,
+                   prefer_newest=prefer_newest, rules=None if rules is None else str(rules),
+                   extra_units=extra_units, lang=lang, jobs=jobs, progress=progress)
+
+
+def write_rollup(result: RollupResult, path: PathLike, *, force: bool = False) -> Path:
+    """Write the roll-up workbook (the next tier's input) atomically; returns its path."""
+    from .rollups import write_rollup_workbook
+
+    return write_rollup_workbook(result, path, force=force)
+
+
+def draft_report(source: PathLike, style: str = "bao-cao", *, templates: PathLike | None = None,
+                 allow_errors: bool = False, config: PathLike | None = None,
+                 period: str | None = None, lang: str = "vi", **document: str | None) -> Report:
+    """Draft the báo cáo (``bao-cao``) or the news item (``tin-bai``) of a roll-up or a form.
+
+    ``document`` holds the document details (``so``, ``ngay``, ``nguoi_ky``, …)."""
+    from .report import draft_report as _draft
+
+    return _draft(source, style, templates=templates, allow_errors=allow_errors, config=config,
+                  period=period, lang=lang, **document)
+
+
+def write_report(report: Report, docx: PathLike, *, text: PathLike | None = None,
+                 trace: PathLike | None = None, force: bool = False) -> list[Path]:
+    """Write the drafted report as Word (and Markdown and the trace JSON if asked)."""
+    from .report import write_report as _write
+
+    return _write(report, docx, text=text, trace=trace, force=force)
