@@ -22,15 +22,15 @@ from .errors import UsageError
 from .periods import Period, scheme_for
 
 if TYPE_CHECKING:  # pragma: no cover - names for the annotations only
-    from .annotate import Annotated
+    from .annotation import Annotated
     from .catalogue import Catalogue
     from .model import CheckReport
     from .report import Report
     from .rollups import RollupResult
     from .units import Unit
 
-__all__ = ["FormsMade", "annotate", "check", "draft_report", "find_units", "list_indicators", "make_forms",
-           "rollup", "write_report", "write_rollup"]
+__all__ = ["FormsMade", "annotate", "check", "draft_report", "find_units", "list_indicators",
+           "make_forms", "rollup", "write_report", "write_rollup"]
 
 PathLike = str | os.PathLike
 Progress = Callable[[int, int], None]
@@ -112,7 +112,7 @@ def check(paths: Iterable[PathLike], *, rules: PathLike | None = None, lang: str
 
 def annotate(report: CheckReport, out_dir: PathLike, *, force: bool = False) -> Annotated:
     """Marked-up copies of the checked files that have findings, written into ``out_dir``."""
-    from .annotate import annotate_report, plan_copies
+    from .annotation import annotate_report, plan_copies
 
     plan_copies(report, out_dir, force)  # every target is checked before the first is written
     return annotate_report(report, out_dir, force=force)

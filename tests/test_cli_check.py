@@ -15,7 +15,7 @@ from click.testing import CliRunner
 from openpyxl import load_workbook
 
 from kh_excel import checking
-from kh_excel.annotate import REPORT_SHEET, annotated_name
+from kh_excel.annotation import REPORT_SHEET, annotated_name
 from kh_excel.checking import check_paths
 from kh_excel.cli.main import cli
 from kh_excel.forms.layout import DATA_SHEET, META_SHEET

@@ -41,14 +41,14 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], rules: str | None,
                                 f"{', '.join(paths)}.",
                          detail_en=f"No form files (.xlsx, .xlsm, .xls) in {', '.join(paths)}.")
     if annotate_dir:
-        from ..annotate import plan_copies
+        from ..annotation import plan_copies
         plan_copies(report, annotate_dir, force)  # refuse before printing or writing anything
     if as_json:
         click.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
         render_check(report, lang)
     if annotate_dir:
-        from ..annotate import annotate_report  # openpyxl is loaded only to write copies
+        from ..annotation import annotate_report  # openpyxl is loaded only to write copies
         render_annotated(annotate_report(report, annotate_dir, force=force), annotate_dir,
                          lang, quiet=as_json)
     if unreadable_count(report):
