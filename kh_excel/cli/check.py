@@ -5,7 +5,8 @@ import json
 
 import click
 
-from ..checking import check_paths, unreadable_count
+from .. import app
+from ..checking import unreadable_count
 from ..errors import ExitCode, UsageError
 from .main import cli
 from .options import force_option, json_option
@@ -34,8 +35,8 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], rules: str | None,
     """
     lang = ctx.obj.get("lang", "vi")
     # Copies annotated by an earlier run in a folder being checked are not checked again.
-    report = check_paths(paths, rules=rules, lang=lang,
-                         exclude=[annotate_dir] if annotate_dir else ())
+    report = app.check(paths, rules=rules, lang=lang,
+                       exclude=[annotate_dir] if annotate_dir else ())
     if not report.files:
         raise UsageError(detail=f"Không có tệp biểu mẫu (.xlsx, .xlsm, .xls) nào trong "
                                 f"{', '.join(paths)}.",
@@ -48,8 +49,7 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], rules: str | None,
     else:
         render_check(report, lang)
     if annotate_dir:
-        from ..annotation import annotate_report  # openpyxl is loaded only to write copies
-        render_annotated(annotate_report(report, annotate_dir, force=force), annotate_dir,
+        render_annotated(app.annotate(report, annotate_dir, force=force), annotate_dir,
                          lang, quiet=as_json)
     if unreadable_count(report):
         ctx.exit(int(ExitCode.BAD_INPUT))

@@ -5,7 +5,7 @@ import json
 
 import click
 
-from ..catalogue import load_catalogue
+from ..app import list_indicators
 from .main import cli
 from .options import json_option
 
@@ -20,7 +20,7 @@ def indicators_cmd(as_json: bool) -> None:
       kh-excel indicators
       kh-excel indicators --json > chi_tieu.json
     """
-    catalogue = load_catalogue()
+    catalogue = list_indicators()
     if as_json:
         click.echo(json.dumps(catalogue.to_dict(), ensure_ascii=False, indent=2))
         return

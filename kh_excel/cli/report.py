@@ -5,7 +5,8 @@ from pathlib import Path
 
 import click
 
-from ..report import STYLES, draft_report, write_report
+from .. import app
+from ..report.narrative import STYLES
 from .main import cli
 from .options import force_option
 
@@ -52,10 +53,10 @@ def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
       kh-excel report tong_hop_2023.xlsx -o bao_cao.docx --config van_ban.toml --trace nguon.json
     """
     en = ctx.obj.get("lang") == "en"
-    report = draft_report(input_path, style, templates=templates, allow_errors=allow_errors,
-                          config=config, period=period, lang=ctx.obj.get("lang", "vi"),
-                          so=so, ngay=ngay, nguoi_ky=nguoi_ky)
-    written = write_report(report, output, text=text_path, trace=trace_path, force=force)
+    report = app.draft_report(input_path, style, templates=templates, allow_errors=allow_errors,
+                              config=config, period=period, lang=ctx.obj.get("lang", "vi"),
+                              so=so, ngay=ngay, nguoi_ky=nguoi_ky)
+    written = app.write_report(report, output, text=text_path, trace=trace_path, force=force)
     inp = report.input
     for path in written:
         click.echo(f"Wrote {path}" if en else f"Đã ghi {path}")

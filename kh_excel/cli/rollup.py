@@ -8,7 +8,7 @@ import click
 
 from ..errors import ExitCode
 from ..outputs import check_writable
-from ..rollups import rollup, write_rollup_workbook
+from .. import app
 from .main import cli
 from .options import force_option, json_option, period_option, scheme_option
 from .render import render_rollup
@@ -51,10 +51,10 @@ def rollup_cmd(ctx: click.Context, paths, unit, period, scheme, own, previous, p
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
-        result = rollup(paths, unit=unit, period=period, scheme=scheme, own=own, previous=previous,
-                        prefer_newest=prefer_newest, rules=rules, extra_units=extra_units,
-                        lang=lang, progress=progress if show else None)
-    path = write_rollup_workbook(result, output, force=force)
+        result = app.rollup(paths, unit=unit, period=period, scheme=scheme, own=own, previous=previous,
+                            prefer_newest=prefer_newest, rules=rules, extra_units=extra_units,
+                            lang=lang, progress=progress if show else None)
+    path = app.write_rollup(result, output, force=force)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif not quiet:
