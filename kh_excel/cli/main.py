@@ -61,7 +61,7 @@ def cli(ctx: click.Context, lang: str, debug: bool) -> None:
 # command runs, so that `kh-excel check` does not pay for the form writer or python-docx.
 COMMANDS = {
     "template": "template", "units": "units", "indicators": "indicators", "check": "check",
-    "rollup": "rollup", "report": "report",
+    "rollup": "rollup", "report": "report", "excel-panel": "excel_panel",
 }
 
 
