@@ -1,4 +1,5 @@
-"""Architecture rules: only kh_excel/cli imports click; every command has Vietnamese help."""
+"""Architecture rules: only kh_excel/cli imports click, only kh_excel/excel imports xlwings;
+every command has Vietnamese help."""
 import ast
 from pathlib import Path
 
@@ -41,3 +42,11 @@ def test_every_command_has_vietnamese_help_with_an_example_and_is_in_the_readme(
         assert "Ví dụ" in result.output, name
         assert f"kh-excel {name}" in result.output, name
         assert f"kh-excel {name}" in readme, f"README does not show 'kh-excel {name}'"
+
+
+def test_only_the_excel_front_end_imports_xlwings():
+    offenders = [
+        str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+        if p.relative_to(PACKAGE).parts[0] != "excel" and "xlwings" in _imports(p)
+    ]
+    assert offenders == []

@@ -133,6 +133,7 @@ def _panel_sheet(wb) -> None:
     ws.write_string(L.DETAILS_HEADING, "Thông tin văn bản báo cáo", head)
     for f in L.INPUTS:
         row = int(f.cell[1:]) - 1
+        ws.set_row(row, 26)
         ws.write_string(row, 1, f.label, label)
         ws.write_string(f.cell, f.example if f.key == "ghi_de" else "", entry)
         ws.write_string(row, 3, f.hint + (f" Ví dụ: {f.example}" if f.example and
@@ -153,9 +154,11 @@ def _panel_sheet(wb) -> None:
     for n, line in enumerate(L.HOWTO):
         ws.merge_range(L.HOWTO_ROW - 1 + n, 1, L.HOWTO_ROW - 1 + n, 3, line,
                        head if n == 0 else text)
-        if n:
-            ws.set_row(L.HOWTO_ROW - 1 + n, 32)
-    ws.protect("", {"objects": True, "format_columns": True})
+        ws.set_row(L.HOWTO_ROW - 1 + n, 22)
+    # The buttons write, colour and link the unlocked result cells: Excel refuses formatting
+    # and new hyperlinks on a protected sheet, even in unlocked cells, unless these are allowed.
+    # Locked cells stay read-only; the buttons (objects) cannot be moved or edited.
+    ws.protect("", {"format_cells": True, "format_columns": True, "insert_hyperlinks": True})
     ws.activate()
     ws.set_landscape()
     ws.set_paper(9)

@@ -84,7 +84,7 @@ def _name(rid: int, uid: int, text: str) -> bytes:
 
 def _dir_stream(modules: list[Module]) -> bytes:
     out = bytearray()
-    out += _rec(0x0001, struct.pack("<I", 1))            # SysKind: 32-bit Windows
+    out += _rec(0x0001, struct.pack("<I", 3))            # SysKind: 64-bit Windows, as xlwings
     out += _rec(0x0002, struct.pack("<I", 0x0409))       # LCID
     out += _rec(0x0014, struct.pack("<I", 0x0409))       # LCID invoke
     out += _rec(0x0003, struct.pack("<H", CODEPAGE))
