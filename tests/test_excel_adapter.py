@@ -432,3 +432,24 @@ def test_text_that_looks_like_a_formula_stays_text(book):
     sheet = fill_sheet(book, L.FINDINGS, L.FINDINGS_HEADER, [["=HYPERLINK(\"x\")", "-1 xã"]])
     assert sheet.rows()[0][:2] == ["=HYPERLINK(\"x\")", "-1 xã"]
     assert sheet.formulas == set()
+
+
+def test_an_output_folder_inside_the_received_forms_is_refused(tmp_path, book):
+    inbox = tmp_path / "nhan"
+    shutil.copytree(NA_RI, inbox)
+    fill(book, thu_muc_bieu=str(inbox), don_vi="Huyện Na Rì", ky="2023",
+         thu_muc_ket_qua=str(inbox / "ket-qua"))
+    panel_buttons.tong_hop()
+    assert_stopped(book, f"Thư mục ghi kết quả {inbox / 'ket-qua'} (C8) nằm trong thư mục biểu "
+                         "đã nhận (C5): kết quả sẽ bị đọc lại như biểu đã nộp. Hãy chọn thư mục "
+                         "khác, ở ngoài thư mục biểu đã nhận.")
+    assert not (inbox / "ket-qua").exists()
+
+
+def test_relative_folders_are_read_from_the_workbooks_folder(book, tmp_path):
+    book.fullname = str(tmp_path / "BangDieuKhien.xlsm")
+    shutil.copytree(BROKEN, tmp_path / "bieu")
+    fill(book, thu_muc_bieu="bieu", thu_muc_ket_qua="ket-qua")
+    panel_buttons.kiem_tra()
+    assert book.status().startswith("Đã kiểm tra 5 tệp")
+    assert (tmp_path / "ket-qua" / "tra-lai").is_dir()

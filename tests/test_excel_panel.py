@@ -145,6 +145,42 @@ def test_libreoffice_opens_the_panel_and_renders_the_sheet(panel, tmp_path):
         assert words in text, words
 
 
+@pytest.mark.libreoffice
+def test_libreoffice_reads_the_vba_project_and_binds_each_button_to_its_macro(panel, tmp_path):
+    """A second, independent reader of the VBA project: LibreOffice imports the modules from
+    vbaProject.bin and resolves each button's macro to the module that holds it."""
+    import html
+
+    if not shutil.which("soffice"):
+        pytest.skip("LibreOffice not installed")
+    # ODF keeps the imported modules as Basic/*.xml; kh_excel.libreoffice has no ods filter.
+    subprocess.run(["soffice", f"-env:UserInstallation={(tmp_path / 'profile').as_uri()}",
+                    "--headless", "--convert-to", "ods", "--outdir", str(tmp_path), str(panel)],
+                   capture_output=True, timeout=300, check=True)
+    z = zipfile.ZipFile(tmp_path / f"{panel.stem}.ods")
+    ours = html.unescape(z.read("Basic/VBAProject/KhExcel.xml").decode())
+    for macro, call in BUTTONS.values():
+        assert f'Sub {macro}()\n    RunPython "import kh_excel.excel; {call}"\nEnd Sub' in ours
+    assert "Public Function RunPython(PythonCommand As String)" in html.unescape(
+        z.read("Basic/VBAProject/xlwings.xml").decode())
+    content = z.read("content.xml").decode()
+    labels = re.findall(r'<form:button [^>]*form:label="([^"]+)"', content)
+    targets = re.findall(r'xlink:href="vnd\.sun\.star\.script:VBAProject\.KhExcel\.(\w+)\?', content)
+    assert labels == list(BUTTONS)
+    assert targets == [macro for macro, _ in BUTTONS.values()]
+
+
+def test_another_python_can_be_named(tmp_path):
+    import openpyxl
+
+    path = tmp_path / "p.xlsm"
+    python = r"C:\Users\hkh\AppData\Local\Programs\Python\Python312\pythonw.exe"
+    result = CliRunner().invoke(cli, ["excel-panel", "-o", str(path), "--python", python],
+                                catch_exceptions=False)
+    assert result.exit_code == 0
+    assert openpyxl.load_workbook(path)["xlwings.conf"]["B1"].value == python
+
+
 def test_the_xlsm_suffix_is_required(tmp_path):
     result = CliRunner().invoke(cli, ["excel-panel", "-o", str(tmp_path / "a.xlsx")])
     assert result.exit_code == 2

@@ -71,6 +71,23 @@ class Inputs:
                              detail_en=f"Folder {path} (cell {f.cell}) does not exist.")
         return path
 
+    def output(self) -> Path:
+        """The output folder: never inside the folder of received forms, where the forms and
+        roll-ups written there would be read back as received forms on the next press."""
+        out = self.path("thu_muc_ket_qua")
+        received = self.optional("thu_muc_bieu")
+        if received:
+            inbox = self.path("thu_muc_bieu")
+            if out.resolve() == inbox.resolve() or inbox.resolve() in out.resolve().parents:
+                f, g = L.FIELDS["thu_muc_ket_qua"], L.FIELDS["thu_muc_bieu"]
+                raise UsageError(
+                    detail=f"Thư mục ghi kết quả {out} ({f.cell}) nằm trong thư mục biểu đã nhận "
+                           f"({g.cell}): kết quả sẽ bị đọc lại như biểu đã nộp. Hãy chọn thư mục "
+                           "khác, ở ngoài thư mục biểu đã nhận.",
+                    detail_en=f"The output folder {out} ({f.cell}) is inside the folder of "
+                              f"received forms ({g.cell}). Choose a folder outside it.")
+        return out
+
     @property
     def force(self) -> bool:
         return (self.values.get("ghi_de") or "").strip().lower() in ("có", "co", "x", "yes")
@@ -148,7 +165,7 @@ def _fail(book, panel, message: str) -> None:
 
 def make_forms(book, inputs: Inputs) -> Done:
     """Tạo biểu mẫu: one pre-filled form per child unit, in <output>/bieu-mau."""
-    out_dir = inputs.path("thu_muc_ket_qua") / "bieu-mau"
+    out_dir = inputs.output() / "bieu-mau"
     made = app.make_forms(period=inputs.text("ky"), children_of=inputs.text("don_vi"),
                           out_dir=out_dir, force=inputs.force)
     return Done(f"Đã tạo {len(made.paths)} biểu cho các đơn vị trực thuộc {made.unit.name} "
@@ -159,7 +176,7 @@ def check(book, inputs: Inputs) -> Done:
     """Kiểm tra: check every form in the folder; findings to their sheet, marked-up copies to
     <output>/tra-lai."""
     folder = inputs.folder("thu_muc_bieu")
-    out = inputs.path("thu_muc_ket_qua")
+    out = inputs.output()
     report = app.check([folder], lang="vi", exclude=[out])
     if not report.files:
         raise UsageError(detail=f"Không có tệp biểu mẫu (.xlsx, .xlsm, .xls) nào trong {folder}.",
@@ -181,7 +198,8 @@ def check(book, inputs: Inputs) -> Done:
 
 def rollup_path(inputs: Inputs, unit, period) -> Path:
     """The roll-up workbook's path in the output folder: ``2023_066_huyen-na-ri_tong-hop.xlsx``."""
-    return inputs.path("thu_muc_ket_qua") / f"{period}_{unit.code}_{ascii_slug(unit.name)}_tong-hop.xlsx"
+    name = f"{period}_{unit.code}_{ascii_slug(unit.name)}_tong-hop.xlsx"
+    return inputs.output() / name
 
 
 def rollup(book, inputs: Inputs) -> Done:
@@ -190,6 +208,7 @@ def rollup(book, inputs: Inputs) -> Done:
     from ..catalogue import load_catalogue
 
     folder = inputs.folder("thu_muc_bieu")
+    inputs.output()  # refused before the work, not after it
     result = app.rollup([folder], unit=inputs.text("don_vi"), period=inputs.text("ky"), lang="vi")
     path = app.write_rollup(result, rollup_path(inputs, result.unit, result.period),
                             force=inputs.force)
