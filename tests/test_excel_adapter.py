@@ -52,6 +52,7 @@ class FakeFont:
 
     @bold.setter
     def bold(self, value):
+        self._rng.sheet.guard("format")
         for c in self._rng.cells():
             (self._rng.sheet.bold.add if value else self._rng.sheet.bold.discard)(c)
 
@@ -87,6 +88,7 @@ class FakeRange:
 
     @color.setter
     def color(self, rgb):
+        self.sheet.guard("format")
         for c in self.cells():
             self.sheet.colors[c] = rgb
 
@@ -94,7 +96,18 @@ class FakeRange:
     def font(self):
         return FakeFont(self)
 
+    @property
+    def number_format(self):
+        return self.sheet.formats.get((self.r1, self.c1), "General")
+
+    @number_format.setter
+    def number_format(self, fmt):
+        self.sheet.guard("format")
+        for c in self.cells():
+            self.sheet.formats[c] = fmt
+
     def add_hyperlink(self, address, text_to_display=None, screen_tip=None):
+        self.sheet.guard("link")
         self.sheet.links[(self.r1, self.c1)] = address
         self.sheet.put((self.r1, self.c1), text_to_display or address)
 
@@ -108,10 +121,26 @@ class FakeSheet:
         self.name, self.book = name, book
         self.clear()
 
+    protected = False         # as Excel: a protected sheet refuses writes to locked cells,
+    unlocked: set = set()     # and formats and new links unless its protection allows them
+    allows_format = allows_links = True
+
     def clear(self):
-        self.cells, self.colors, self.links, self.bold, self.formulas = {}, {}, {}, set(), set()
+        self.guard("format")
+        self.cells, self.colors, self.links, self.formats = {}, {}, {}, {}
+        self.bold, self.formulas = set(), set()
+
+    def guard(self, what: str, rc=None) -> None:
+        if not self.protected:
+            return
+        if what == "value" and rc not in self.unlocked:
+            raise RuntimeError(f"Excel: cell {rc} of protected sheet {self.name} is locked")
+        if (what == "format" and not self.allows_format) or \
+                (what == "link" and not self.allows_links):
+            raise RuntimeError(f"Excel: {what} not allowed on protected sheet {self.name}")
 
     def put(self, rc, value):
+        self.guard("value", rc)
         # As Excel does: a leading apostrophe keeps text as text; "=…" would be a formula.
         if isinstance(value, str) and value.startswith("'"):
             value = value[1:]
@@ -180,10 +209,17 @@ class FakeBook:
         wb = openpyxl.load_workbook(path)
         book = cls(path, wb.sheetnames)
         for ws in wb:
+            sheet = book.sheets[ws.title]
             for row in ws.iter_rows():
                 for cell in row:
                     if cell.value is not None:
-                        book.sheets[ws.title].cells[(cell.row, cell.column)] = cell.value
+                        sheet.cells[(cell.row, cell.column)] = cell.value
+                    if not cell.protection.locked:
+                        sheet.unlocked = sheet.unlocked | {(cell.row, cell.column)}
+            # openpyxl: True means the action is prohibited.
+            sheet.protected = bool(ws.protection.sheet)
+            sheet.allows_format = not ws.protection.formatCells
+            sheet.allows_links = not ws.protection.insertHyperlinks
         return book
 
     def panel(self) -> FakeSheet:
@@ -212,7 +248,13 @@ def book(panel_file, monkeypatch) -> FakeBook:
 
 def fill(book: FakeBook, **values: str) -> None:
     for key, value in values.items():
-        book.panel().range(L.FIELDS[key].cell).value = value
+        book.panel().range(L.FIELDS[key].cell).value = value  # a user may: the cell is unlocked
+
+
+def test_the_fake_refuses_what_excel_refuses_on_the_protected_panel(book):
+    with pytest.raises(RuntimeError, match="locked"):
+        book.panel().range("B5").value = "x"  # a label
+    book.panel().range(L.STATUS_CELL).color = (1, 2, 3)  # allowed by the panel's protection
 
 
 def cli_json(*args: str):
@@ -302,6 +344,9 @@ def test_tong_hop_on_na_ri_matches_rollup_json(book, tmp_path):
             got = by_code[code][3 + ["xa", "huyen", "tong"].index(level)]
             assert got == pytest.approx(value), (code, level)
     assert by_code["quy_van_dong"][5] == expected["totals"]["quy_van_dong"]["tong"]
+    rows = {row[0]: n for n, row in enumerate(totals.rows(), start=2)}
+    assert totals.range(f"F{rows['quy_van_dong']}").number_format == "#,##0"
+    assert totals.range(f"D{rows['ty_le_hoi_vien']}").number_format == "#,##0.00"
     assert blank_to_none(book.sheets[L.FINDINGS].rows()) == finding_rows(expected)
     c = expected["completeness"]
     assert f"đã nhận {c['received']}/{c['expected']} đơn vị" in book.status()
@@ -453,3 +498,13 @@ def test_relative_folders_are_read_from_the_workbooks_folder(book, tmp_path):
     panel_buttons.kiem_tra()
     assert book.status().startswith("Đã kiểm tra 5 tệp")
     assert (tmp_path / "ket-qua" / "tra-lai").is_dir()
+
+
+def test_a_write_excel_refuses_still_ends_in_a_message(book, tmp_path):
+    book.panel().allows_format = False  # as if the panel's protection had been tightened
+    fill(book, thu_muc_bieu=str(BROKEN), thu_muc_ket_qua=str(tmp_path))
+    panel_buttons.kiem_tra()  # does not raise
+    alert, = book.app.alerts
+    assert alert["mode"] == "critical"
+    assert alert["prompt"].startswith("Lỗi ngoài dự kiến trong kh-excel (RuntimeError: Excel: "
+                                      "format not allowed on protected sheet Bảng điều khiển)")

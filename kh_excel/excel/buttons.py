@@ -109,17 +109,16 @@ def run(action: Callable[[object, Inputs], Done]) -> None:
     import xlwings as xw
 
     book = xw.Book.caller()
-    panel = book.sheets[L.PANEL]
-    _show(panel, "Đang chạy…", [], ok=True)
     try:
+        panel = book.sheets[L.PANEL]
+        _show(panel, "Đang chạy…", [], ok=True)
         done = action(book, Inputs(book))
-    except KhError as exc:
-        _fail(book, panel, explain(exc))
-    except Exception as exc:  # noqa: BLE001 - the user must see a message, never a traceback
-        _fail(book, panel, f"Lỗi ngoài dự kiến trong kh-excel ({type(exc).__name__}: {exc}). "
-                           "Hãy chụp màn hình thông báo này gửi người hỗ trợ.")
-    else:
         _show(panel, done.message, done.links, ok=True)
+    except KhError as exc:
+        _fail(book, explain(exc))
+    except Exception as exc:  # noqa: BLE001 - the user must see a message, never a traceback
+        _fail(book, f"Lỗi ngoài dự kiến trong kh-excel ({type(exc).__name__}: {exc}). "
+                    "Hãy chụp màn hình thông báo này gửi người hỗ trợ.")
 
 
 def explain(exc: KhError) -> str:
@@ -153,11 +152,15 @@ def _show(panel, message: str, links: list[Path], ok: bool) -> None:
             target.value = None
 
 
-def _fail(book, panel, message: str) -> None:
-    _show(panel, message, [], ok=False)
+def _fail(book, message: str) -> None:
+    """Show ``message`` in the panel (if it can still be written) and in a message box."""
+    try:
+        _show(book.sheets[L.PANEL], message, [], ok=False)
+    except Exception:  # noqa: BLE001 - a deleted panel or a refused write: the box still shows
+        pass
     try:
         book.app.alert(message, title=TITLE, mode="critical")
-    except Exception:  # noqa: BLE001 - the message is in the panel already
+    except Exception:  # noqa: BLE001 - nothing more can be shown
         pass
 
 

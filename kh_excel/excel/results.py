@@ -79,5 +79,11 @@ def write_totals(book, result, catalogue) -> int:
         values = [result.values.get((ind.code, lv)) for lv in result.levels]
         if any(v is not None for v in values):
             rows.append([ind.code, ind.label, ind.unit, *values])
-    fill(book, L.TOTALS, header, rows)
+    ws = fill(book, L.TOTALS, header, rows)
+    if rows:
+        first, last = _col(len(L.TOTALS_FIRST) + 1), _col(len(header))
+        ws.range(f"{first}2:{last}{len(rows) + 1}").number_format = "#,##0"
+        for n, row in enumerate(rows, start=2):  # ratios: two decimals
+            if any(v is not None and v != int(v) for v in row[len(L.TOTALS_FIRST):]):
+                ws.range(f"{first}{n}:{last}{n}").number_format = "#,##0.00"
     return len(rows)
