@@ -508,3 +508,19 @@ def test_a_write_excel_refuses_still_ends_in_a_message(book, tmp_path):
     assert alert["mode"] == "critical"
     assert alert["prompt"].startswith("Lỗi ngoài dự kiến trong kh-excel (RuntimeError: Excel: "
                                       "format not allowed on protected sheet Bảng điều khiển)")
+
+
+def test_lap_bao_cao_stops_on_data_errors_and_says_what_to_do(book, tmp_path):
+    fill(book, thu_muc_bieu=str(BROKEN), don_vi="Huyện Na Rì", ky="2023",
+         thu_muc_ket_qua=str(tmp_path))
+    panel_buttons.lap_bao_cao()
+    rolled = tmp_path / "2023_066_huyen-na-ri_tong-hop.xlsx"
+    expected = cli_json("rollup", str(BROKEN), "--unit", "Huyện Na Rì", "--period", "2023",
+                        "-o", str(tmp_path / "cli" / "x.xlsx"))
+    assert rolled.is_file()  # the roll-up is made, the report is not
+    assert not list(tmp_path.glob("*_bao-cao.*"))
+    assert_stopped(book, f"Tệp tổng hợp {rolled} còn {expected['summary']['loi']} lỗi số liệu "
+                         "nên chưa lập báo cáo. Bấm Kiểm tra để xem các lỗi, sửa biểu, rồi bấm "
+                         "Tổng hợp và Lập báo cáo lại.")
+    # The findings of the roll-up are in their sheet, for the user to read.
+    assert blank_to_none(book.sheets[L.FINDINGS].rows()) == finding_rows(expected)
