@@ -58,7 +58,7 @@ def _flatten(root: Storage) -> list[_Entry]:
         for name, item in sorted(storage.entries.items(), key=lambda kv: _sort_key(kv[0])):
             ids.append(len(entries))
             if isinstance(item, Storage):
-                entries.append(_Entry(name, _STORAGE))
+                entries.append(_Entry(name, _STORAGE, start=0))  # MS-CFB: zero for storages
                 add_children(ids[-1], item)
             else:
                 entries.append(_Entry(name, _STREAM, bytes(item), size=len(item)))
