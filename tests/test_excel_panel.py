@@ -261,3 +261,16 @@ def test_the_panel_renders_as_a_picture(panel, tmp_path):
     assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and png.stat().st_size > 10_000
     if os.environ.get("KH_PANEL_PNG"):
         shutil.copy(png, os.environ["KH_PANEL_PNG"])
+
+
+def test_without_xlwings_the_command_says_what_to_install(tmp_path, monkeypatch):
+    import importlib.util
+
+    real = importlib.util.find_spec
+    monkeypatch.setattr(importlib.util, "find_spec",
+                        lambda name, *a: None if name == "xlwings" else real(name, *a))
+    result = CliRunner().invoke(cli, ["excel-panel", "-o", str(tmp_path / "p.xlsm")])
+    assert result.exit_code == 2
+    assert result.output.strip() == ('Lỗi: Cài thêm phần Excel của kh-excel: pip install '
+                                     '"kh-excel[excel]" (xlwings chưa có).')
+    assert not (tmp_path / "p.xlsm").exists()
