@@ -208,8 +208,6 @@ def rollup_path(inputs: Inputs, unit, period) -> Path:
 def rollup(book, inputs: Inputs) -> Done:
     """Tổng hợp: roll the forms up into a workbook; who sent a form, totals and findings to
     their sheets."""
-    from ..catalogue import load_catalogue
-
     folder = inputs.folder("thu_muc_bieu")
     inputs.output()  # refused before the work, not after it
     result = app.rollup([folder], unit=inputs.text("don_vi"), period=inputs.text("ky"), lang="vi")
@@ -217,7 +215,7 @@ def rollup(book, inputs: Inputs) -> Done:
                             force=inputs.force)
     results.write_findings(book, result.findings)
     results.write_submissions(book, result)
-    results.write_totals(book, result, load_catalogue())
+    results.write_totals(book, result, app.list_indicators())
     summary = result.to_dict()["summary"]
     return Done(f"Tổng hợp {result.unit.name} kỳ {result.period}: đã nhận {result.received}/"
                 f"{result.expected} đơn vị; {summary['loi']} lỗi, {summary['canh_bao']} cảnh báo. "
