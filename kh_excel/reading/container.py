@@ -6,6 +6,7 @@ import errno
 import hashlib
 import io
 import re
+import stat
 import struct
 import zipfile
 import zlib
@@ -22,6 +23,7 @@ MAX_UNZIPPED_BYTES = 100 * 2**20   # all parts together, decompressed
 MAX_PART_BYTES = 20 * 2**20        # one XML part we parse ourselves
 MAX_RATIO = 100                    # compression ratio beyond which a large part is a zip bomb
 DEFLATE_MAX_RATIO = 1032           # the most one byte of deflate data can expand to
+MAX_PARTS = 10_000                 # a form has 13 parts
 
 OLE2_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 NS_MAIN = "{http://schemas.openxmlformats.org/spreadsheetml/2006/main}"
@@ -59,6 +61,7 @@ class Container:
         self.legacy_fonts = False                     # styles mention .VnTime / VNI fonts
         self._zip: zipfile.ZipFile | None = None
         self._infos: dict[str, zipfile.ZipInfo] = {}
+        self._checked: dict[str, bytes] = {}          # parts read, checked against their CRC
 
     def stream(self) -> io.BytesIO:
         return io.BytesIO(self.data)
@@ -69,9 +72,38 @@ class Container:
         if info is None or self._zip is None:
             return None
         try:
-            return _read(self.data, self._zip, info)
+            out = self._checked[name] = _read(self.data, self._zip, info)
+            return out
         except (zipfile.BadZipFile, zlib.error, EOFError, OSError, ValueError, struct.error):
             raise _corrupt(self.path) from None
+
+    def part_names(self) -> list[str]:
+        return list(self._infos)
+
+    def repacked(self, parts: dict[str, bytes]) -> bytes:
+        """The package with ``parts`` stored uncompressed, as given, and every other part copied
+        as it is: what python-calamine is given, so that it reads the parts checked here."""
+        head, central, pos = [], [], 0
+        for name, info in self._infos.items():
+            body = parts.get(name)
+            if body is None:
+                method, body, crc, size = info.compress_type, _raw(self.data, info), info.CRC, \
+                    info.file_size
+            else:  # a part read through part() was checked against its CRC: no need to redo it
+                method, size = zipfile.ZIP_STORED, len(body)
+                crc = info.CRC if self._checked.get(name) is body else zlib.crc32(body)
+            encoded = name.encode("utf-8")
+            flags = 0 if encoded.isascii() else 0x800  # UTF-8 name
+            head += (struct.pack("<4sHHHHHIIIHH", b"PK\x03\x04", 20, flags, method, 0, 0x21,
+                                 crc, len(body), size, len(encoded), 0), encoded, body)
+            central.append(struct.pack("<4sHHHHHHIIIHHHHHII", b"PK\x01\x02", 20, 20, flags,
+                                       method, 0, 0x21, crc, len(body), size, len(encoded), 0, 0,
+                                       0, 0, 0, pos) + encoded)
+            pos += 30 + len(encoded) + len(body)
+        directory = b"".join(central)
+        end = struct.pack("<4sHHHHIIH", b"PK\x05\x06", 0, 0, len(central), len(central),
+                          len(directory), pos, 0)
+        return b"".join([*head, directory, end])
 
     @cached_property
     def custom_props(self) -> dict[str, str]:
@@ -168,7 +200,17 @@ def open_container(path: str | Path) -> Container:
 
 def _read_bytes(path: Path) -> bytes:
     try:
-        size = path.stat().st_size
+        st = path.stat()
+        if stat.S_ISDIR(st.st_mode):
+            raise IsADirectoryError
+        if not stat.S_ISREG(st.st_mode):
+            # A device (/dev/zero, /dev/urandom) never ends and a pipe may never be written to:
+            # only a regular file has a size to check before reading.
+            raise _unreadable(
+                path, "đây không phải là tệp thông thường (thiết bị, ống dẫn hoặc socket). Hãy "
+                      "chỉ định tệp biểu mẫu .xlsx đã lưu trên ổ đĩa.",
+                "not a regular file (a device, pipe or socket); name a saved .xlsx file.")
+        size = st.st_size
         if size > MAX_FILE_BYTES:
             raise _unreadable(
                 path, f"tệp quá lớn ({size / 2**20:.1f} MB; biểu mẫu chỉ khoảng vài chục KB). "
@@ -209,6 +251,15 @@ def _read_zip_parts(c: Container) -> None:
     if "xl/workbook.xml" not in names:
         what = "tệp Word" if "word/document.xml" in names else "tệp nén không phải Excel"
         raise _unreadable(c.path, f"đây là {what}, không phải tệp Excel.", "not an Excel workbook.")
+    if len(infos) > MAX_PARTS:
+        raise _bomb(c.path)
+    if any(i.compress_type not in (zipfile.ZIP_STORED, zipfile.ZIP_DEFLATED) for i in infos):
+        # Excel and LibreOffice only ever store or deflate; any other method (bzip2, LZMA,
+        # Deflate64, …) is a file made by some other tool, and not every reader supports it.
+        raise _unreadable(c.path, "tệp nén theo cách Excel không dùng (không phải stored/deflate). "
+                                  "Hãy mở tệp trong Excel hoặc LibreOffice, lưu lại và gửi lại.",
+                          "the zip package uses a compression method other than stored or "
+                          "deflate; open and save it in Excel.")
     if any(i.flag_bits & 0x1 for i in infos):
         raise _unreadable(c.path, "tệp nén được đặt mật khẩu. Hãy gửi tệp Excel không mật khẩu.",
                           "the zip package is encrypted.")

@@ -4,10 +4,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 
-import python_calamine as calamine
-from ..errors import FormUnreadable, UnknownTemplate
+from ..errors import UnknownTemplate
 from ..forms import layout as L
 from .container import Container
+from .grid import Grid
 
 _REF = re.compile(r"^(?:'((?:[^']|'')+)'|([^!]+))!\$?([A-Z]{1,3})\$?(\d+)$")
 
@@ -41,50 +41,6 @@ def parse_ref(ref: str) -> tuple[str, int, int] | None:
         return None
     sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
     return sheet, int(m.group(4)), column_index(m.group(3))
-
-
-class Grid:
-    """Cell values of a workbook's sheets, loaded on demand through python-calamine."""
-
-    def __init__(self, container: Container) -> None:
-        self.path = container.path
-        try:
-            self.wb = calamine.CalamineWorkbook.from_filelike(container.stream())
-        except calamine.PasswordError:
-            raise FormUnreadable(
-                path=container.path, detail="tệp được đặt mật khẩu. Hãy bỏ mật khẩu rồi gửi lại.",
-                detail_en="the workbook is password-protected.") from None
-        except Exception as exc:  # calamine reports corrupt files with several exception types
-            raise FormUnreadable(
-                path=container.path, detail="tệp bị hỏng hoặc không phải biểu mẫu Excel hợp lệ. "
-                "Hãy mở tệp trong Excel, lưu lại và gửi lại.",
-                detail_en=f"corrupt or invalid workbook ({type(exc).__name__}).") from None
-        self.names = list(self.wb.sheet_names)
-        self.name_set = set(self.names)
-        self._rows: dict[str, list[list]] = {}
-
-    def rows(self, sheet: str) -> list[list]:
-        rows = self._rows.get(sheet)
-        if rows is None:
-            try:
-                rows = self.wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
-            except Exception as exc:
-                raise FormUnreadable(
-                    path=self.path, detail=f"trang '{sheet}' bị hỏng, không đọc được. Hãy mở tệp "
-                    "trong Excel, lưu lại và gửi lại.",
-                    detail_en=f"sheet '{sheet}' is corrupt ({type(exc).__name__}).") from None
-            self._rows[sheet] = rows
-        return rows
-
-    def get(self, sheet: str, row: int, col: int):
-        rows = self._rows.get(sheet)
-        if rows is None:
-            rows = self.rows(sheet)
-        if 0 < row <= len(rows):
-            line = rows[row - 1]
-            if 0 < col <= len(line):
-                return line[col - 1]
-        return None
 
 
 class Locator:

@@ -35,6 +35,11 @@ MESSAGES = {
                             "tệp, lưu lại rồi gửi lại, hoặc ghi số thay cho công thức.",
                             "Cell {cell} ({label}) holds a formula that was never calculated (the "
                             "file was not saved by a spreadsheet application). Open and save it."),
+    "o_ngoai_bieu": ("Trang '{sheet}' có nội dung ở ô {cells}, nằm xa ngoài biểu (thường do gõ "
+                     "nhầm sau khi nhấn Ctrl+End hoặc Ctrl+↓); đã bỏ qua khi đọc. Hãy xoá nội dung "
+                     "ô đó rồi lưu lại.",
+                     "Sheet '{sheet}' has content in cell {cells}, far outside the form (usually "
+                     "typed by mistake); it was left out. Delete it and save the file."),
 }
 _META_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
@@ -174,6 +179,10 @@ def read_form(path: str | Path, lang: str = "vi") -> FileResult:
                 issues_seen += 1
     _fill_computed_totals(sub, layout, located)
     _read_texts(sub, locate, grid, layout, fonts)
+    for sheet, refs in grid.stray.items():
+        cells = ", ".join(refs[:3]) + (f" (+{len(refs) - 3})" if len(refs) > 3 else "")
+        finding("o_ngoai_bieu", "canh_bao", _say("o_ngoai_bieu", lang, sheet=sheet, cells=cells),
+                sheet, refs[0])
     if not sub.values and not sub.stated and not issues_seen:
         finding("bieu_chua_co_so_lieu", "canh_bao",
                 _say("bieu_chua_co_so_lieu", lang, sheet=locate.data_sheet), locate.data_sheet)

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
-import python_calamine as calamine
 from openpyxl.utils import get_column_letter
 
 from ..errors import InvalidPeriod, UsageError
@@ -23,6 +22,7 @@ from ..model import Finding, Number, Provenance, Severity, Submission
 from ..periods import Period
 from ..reading import read_form
 from ..reading.container import Container, open_container
+from ..reading.grid import Grid
 from ..reading.reader import parse_ref
 from ..rules import check_submission
 from ..units import PREFIXES, Unit
@@ -124,11 +124,11 @@ def _extra_sheets(path: Path) -> tuple[dict[str, list[list]], Container]:
     """What the reader does not give us: the rows of ``_kh_meta`` (all of them), ``_kh_rollup``
     and "Thông tin chung", and the container (defined names, custom document properties)."""
     container = open_container(path)  # already read once by the reader: it is a vetted form
-    wb = calamine.CalamineWorkbook.from_filelike(container.stream())
+    grid = Grid(container)  # every sheet checked before calamine reads it
     out = {}
     for name in (L.META_SHEET, L.ROLLUP_DATA_SHEET, L.INFO_SHEET):
-        if name in wb.sheet_names:
-            out[name] = wb.get_sheet_by_name(name).to_python(skip_empty_area=False)
+        if name in grid.name_set:
+            out[name] = grid.rows(name)
     return out, container
 
 

@@ -1,0 +1,119 @@
+"""The cell values of a workbook's sheets, read through python-calamine from checked parts."""
+from __future__ import annotations
+
+import io
+
+import python_calamine as calamine
+
+from ..errors import FormUnreadable
+from ..forms import layout as L
+from .container import Container
+from .extent import BadReference, vet_sheet
+
+# Parts python-calamine reads when it opens a workbook, besides the sheets.
+_OPENING_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xml",
+                  "xl/sharedStrings.xml")
+# The sheets a form is read from, checked before calamine opens the workbook; any other sheet
+# is checked when it is first asked for.
+_FORM_SHEETS = (L.DATA_SHEET, L.INFO_SHEET, L.META_SHEET)
+
+
+class Grid:
+    """Cell values of a workbook's sheets, loaded on demand through python-calamine.
+
+    calamine is given a copy of the package in which every part it reads was checked here
+    first: against its CRC (calamine does not check the CRC of a large part) and, for a
+    sheet, against far-away and impossible cell references (see ``extent.py``). The checked
+    parts are stored uncompressed in that copy, so that calamine does not inflate them again.
+    """
+
+    def __init__(self, container: Container) -> None:
+        self.c = container
+        self.path = container.path
+        self.stray: dict[str, list[str]] = {}  # sheet → stray cells left out (with something)
+        self._parts: dict[str, bytes] = {}     # part → the bytes calamine is given
+        self._rows: dict[str, list[list]] = {}
+        if container.kind == "xlsx":
+            for part in _OPENING_PARTS:
+                data = container.part(part)
+                if data is not None:
+                    self._parts[part] = data
+            names = {name for name, _state in container.sheets}
+            for sheet in _FORM_SHEETS:
+                if sheet in names:
+                    self._vet(sheet)
+        self.wb = self._open()
+        self.names = list(self.wb.sheet_names)
+        self.name_set = set(self.names)
+
+    def _open(self) -> calamine.CalamineWorkbook:
+        c = self.c
+        stream = io.BytesIO(c.repacked(self._parts)) if self._parts else c.stream()
+        try:
+            return calamine.CalamineWorkbook.from_filelike(stream)
+        except calamine.PasswordError:
+            raise FormUnreadable(
+                path=c.path, detail="tệp được đặt mật khẩu. Hãy bỏ mật khẩu rồi gửi lại.",
+                detail_en="the workbook is password-protected.") from None
+        except Exception as exc:  # calamine reports corrupt files with several exception types
+            raise FormUnreadable(
+                path=c.path, detail="tệp bị hỏng hoặc không phải biểu mẫu Excel hợp lệ. "
+                "Hãy mở tệp trong Excel, lưu lại và gửi lại.",
+                detail_en=f"corrupt or invalid workbook ({type(exc).__name__}).") from None
+
+    def _vet(self, sheet: str) -> bool:
+        """Check a sheet's part before calamine reads it; True if it was not checked before."""
+        part = self.c.sheet_part(sheet)
+        if part is not None and part in self._parts:
+            return False
+        data = self.c.part(part) if part is not None else None
+        if data is None:
+            # calamine may resolve a relationship we do not: then every sheet-like part is
+            # checked, so that none reaches it unchecked.
+            return any([self._vet_part(name, sheet) for name in self.c.part_names()
+                        if name.lower().endswith(".xml") and name not in self._parts])
+        return self._vet_part(part, sheet, data)
+
+    def _vet_part(self, part: str, sheet: str, data: bytes | None = None) -> bool:
+        if data is None:
+            data = self.c.part(part)
+            if data is None or b"sheetData" not in data:
+                return False
+        try:
+            vetted = vet_sheet(data, sheet)
+        except BadReference as bad:
+            raise FormUnreadable(
+                path=self.path, detail=f"trang '{sheet}' ghi địa chỉ ô '{bad.ref[:40]}' không thể "
+                "có trong Excel (tệp bị hỏng hoặc bị sửa bằng công cụ khác). Hãy mở tệp trong "
+                "Excel, lưu lại và gửi lại.",
+                detail_en=f"sheet '{sheet}' refers to '{bad.ref[:40]}', which cannot be a cell.") \
+                from None
+        if vetted.stray:
+            self.stray[sheet] = vetted.stray
+        self._parts[part] = data if vetted.patched is None else vetted.patched
+        return True
+
+    def rows(self, sheet: str) -> list[list]:
+        rows = self._rows.get(sheet)
+        if rows is None:
+            if self.c.kind == "xlsx" and self._vet(sheet):
+                self.wb = self._open()  # a sheet no one expected to read: calamine gets it checked
+            try:
+                rows = self.wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
+            except Exception as exc:
+                raise FormUnreadable(
+                    path=self.path, detail=f"trang '{sheet}' bị hỏng, không đọc được. Hãy mở tệp "
+                    "trong Excel, lưu lại và gửi lại.",
+                    detail_en=f"sheet '{sheet}' is corrupt ({type(exc).__name__}).") from None
+            self._rows[sheet] = rows
+        return rows
+
+    def get(self, sheet: str, row: int, col: int):
+        rows = self._rows.get(sheet)
+        if rows is None:
+            rows = self.rows(sheet)
+        if 0 < row <= len(rows):
+            line = rows[row - 1]
+            if 0 < col <= len(line):
+                return line[col - 1]
+        return None
