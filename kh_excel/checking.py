@@ -96,8 +96,13 @@ def check_paths(paths: Iterable[str | os.PathLike], rules: str | None = None, la
 
 def _check_in_pool(work: list[tuple[str, str | None, str]], workers: int,
                    add: Callable[[FileResult], None]) -> None:
-    """Check ``work`` in ``workers`` processes, in order; if the system refuses a pool or
-    stops it, the files not yet done are left to the caller."""
+    """Check ``work`` in ``workers`` processes, in order; if the system refuses a pool, the
+    files not yet done are left to the caller.
+
+    A worker that dies (a crash in a parser, the memory limit) costs only the file it was
+    reading: the files in flight are read again one at a time in a single worker, which finds
+    the file that kills it; that file is reported unreadable and the others go on in parallel.
+    """
     # The first file is read here, before the workers start: it compiles the rulebook for the
     # kind of form and fills the caches of the template's parts, which forked workers then
     # inherit instead of each doing it again.
@@ -106,18 +111,78 @@ def _check_in_pool(work: list[tuple[str, str | None, str]], workers: int,
     from concurrent.futures import ProcessPoolExecutor
     from concurrent.futures.process import BrokenProcessPool
     rest = work[1:]
+    chunk = max(1, len(rest) // (workers * 8))
     # What exists now is never garbage for the workers: frozen, their collector skips it and
     # does not copy the pages it lives on (they re-enable the collector for their own objects).
     gc.freeze()
     try:
-        with ProcessPoolExecutor(max_workers=workers, initializer=gc.enable) as pool:
-            # map keeps the order of the files, whichever worker finishes first
-            for result in pool.map(_check_one, rest, chunksize=max(1, len(rest) // (workers * 8))):
-                add(result)
-    except (BrokenProcessPool, OSError):
+        parallel = True
+        while rest:
+            # In parallel, every file; after a worker died, the files it may have been reading
+            # (what the pool had taken from its queue), one at a time in a single worker.
+            window = rest if parallel else rest[:(workers + 2) * chunk]
+            done = 0
+            try:
+                with ProcessPoolExecutor(max_workers=workers if parallel else 1,
+                                         initializer=_worker_start,
+                                         initargs=(_memory_limit(),)) as pool:
+                    # map keeps the order of the files, whichever worker finishes first
+                    for result in pool.map(_check_one, window,
+                                           chunksize=chunk if parallel else 1):
+                        add(result)
+                        done += 1
+            except BrokenProcessPool:
+                if not parallel:  # one worker reading one file at a time: this file killed it
+                    add(_died(window[done]))
+                    done += 1
+            rest = rest[done:]
+            parallel = not parallel if parallel and rest else True
+    except OSError:
         pass
     finally:
         gc.unfreeze()
+
+
+def _died(item: tuple[str, str | None, str]) -> FileResult:
+    """The result of a file whose reading killed the process reading it."""
+    path, _rules, lang = item
+    error = FormUnreadable(
+        path=path, detail="chương trình đọc tệp bị dừng đột ngột khi đọc tệp này (tệp có thể bị "
+        "hỏng hoặc quá lớn). Hãy mở tệp trong Excel, lưu lại và gửi lại; nếu vẫn lỗi, xin gửi tệp "
+        "cho người phát triển kh-excel.",
+        detail_en="the process reading this file died (the file may be corrupt or too large).")
+    return FileResult(path, None, [unreadable_finding(Path(path), error, lang)])
+
+
+# A reading worker may use this much more memory than the main process when the pool starts:
+# a file that would take more makes the worker fail at once (and is reported unreadable)
+# rather than the machine swap.
+WORKER_EXTRA_MEMORY = 1 << 30
+
+
+def _memory_limit() -> int | None:
+    """The address-space limit for the workers, from the main process's size now (Linux)."""
+    try:
+        with open("/proc/self/statm") as f:
+            pages = int(f.read().split()[0])
+        return pages * os.sysconf("SC_PAGE_SIZE") + WORKER_EXTRA_MEMORY
+    except (OSError, ValueError, IndexError):
+        return None
+
+
+def _worker_start(limit: int | None) -> None:
+    gc.enable()
+    if limit is None:
+        return
+    try:
+        import resource
+        soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+        if hard != resource.RLIM_INFINITY:
+            limit = min(limit, hard)
+        if soft == resource.RLIM_INFINITY or soft > limit:
+            resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    except (ImportError, ValueError, OSError):
+        pass
 
 
 @contextmanager

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import python_calamine as calamine
 
@@ -16,6 +17,8 @@ _OPENING_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xm
 # The sheets a form is read from, checked before calamine opens the workbook; any other sheet
 # is checked when it is first asked for.
 _FORM_SHEETS = (L.DATA_SHEET, L.INFO_SHEET, L.META_SHEET)
+_ERROR_TYPE = re.compile(rb'\st="e"')
+_VALUE = re.compile(rb"<v>([^<]+)</v>")
 
 
 class Grid:
@@ -107,6 +110,29 @@ class Grid:
                     detail_en=f"sheet '{sheet}' is corrupt ({type(exc).__name__}).") from None
             self._rows[sheet] = rows
         return rows
+
+    def blank_cause(self, sheet: str, ref: str) -> str | None:
+        """Why a cell read as blank is not simply empty: the Excel error it shows (``#REF!``),
+        ``"formula"`` for a formula never calculated, or None."""
+        part = self.c.sheet_part(sheet) if self.c.kind == "xlsx" else None
+        data = self._parts.get(part) if part else None
+        if not data:
+            return None
+        start = data.find(b'<c r="' + ref.encode() + b'"')
+        if start < 0:
+            return None
+        tag_end = data.find(b">", start)
+        if tag_end < 0 or data[tag_end - 1:tag_end] == b"/":
+            return None
+        end = data.find(b"</c>", tag_end)
+        tag, body = data[start:tag_end], data[tag_end + 1:end if end >= 0 else None]
+        if _ERROR_TYPE.search(tag):
+            m = _VALUE.search(body)
+            return (m.group(1).decode("utf-8", "replace").strip() or "#N/A")[:20] if m \
+                else "#N/A"
+        if b"<f" in body and not _VALUE.search(body) and b't="str"' not in tag:
+            return "formula"  # an empty text result was calculated: t="str" with <v></v>
+        return None
 
     def get(self, sheet: str, row: int, col: int):
         rows = self._rows.get(sheet)

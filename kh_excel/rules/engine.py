@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from decimal import Decimal
+from decimal import Decimal, localcontext
 
 from ..model import Finding, Number, Provenance, Severity, Submission
 from ..numfmt import format_number
@@ -13,6 +13,7 @@ from .rulebook import Rulebook, load_rulebook
 
 BLANK = {"vi": "(trống)", "en": "(blank)"}
 _PLACEHOLDER = expand.PLACEHOLDER
+DECIMAL_DIGITS = 60
 
 
 def check_submission(sub: Submission, rulebook: Rulebook | None = None,
@@ -22,6 +23,14 @@ def check_submission(sub: Submission, rulebook: Rulebook | None = None,
     lang = "en" if lang == "en" else "vi"
     if (sub.tier, sub.scheme) not in expand.FORM_KINDS:
         return [_unknown_form(sub, lang)]
+    # The reader refuses figures above a ceiling per unit (cells.CEILINGS), but a submission
+    # may come from elsewhere: with 28 digits (the default) a figure of 10^26 could not be
+    # rounded for its message. 60 digits hold any sum of figures below the ceilings.
+    with localcontext(prec=DECIMAL_DIGITS):
+        return _check(sub, rb, lang)
+
+
+def _check(sub: Submission, rb: Rulebook, lang: str) -> list[Finding]:
     env = Env(sub, rb.ratios)
     failed = []
     stated_get = env.lookup(False).get
