@@ -10,9 +10,16 @@ from pathlib import Path
 from .errors import FormUnreadable, KhError, UnknownTemplate, UsageError
 from .model import CheckReport, FileResult, Finding, Severity
 from .reading import read_form
+from .reading.reader import ANNOTATED_MARK
 from .rules import check_submission, load_rulebook
 
 FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+# Files in a folder of forms that a unit may have sent instead of its form: each is listed as
+# skipped. Anything else (the tool's own notes, thumbnails, …) is passed over silently.
+NOTED_SUFFIXES = frozenset({
+    ".pdf", ".doc", ".docx", ".odt", ".rtf", ".csv", ".ods", ".xlsb", ".xlt", ".xltx", ".xltm",
+    ".numbers", ".zip", ".rar", ".7z", ".jpg", ".jpeg", ".png", ".heic",
+})
 # Below this many files a process pool costs more than it saves; a worker gets at least
 # FILES_PER_WORKER files, so that a many-core machine does not start a process per file.
 PARALLEL_THRESHOLD = 64
@@ -20,21 +27,28 @@ FILES_PER_WORKER = 16
 
 
 def collect_files(paths: Iterable[str | os.PathLike],
-                  exclude: Iterable[str | os.PathLike] = ()) -> list[Path]:
+                  exclude: Iterable[str | os.PathLike] = (),
+                  skipped: list[tuple[Path, str]] | None = None) -> list[Path]:
     """The form files named or found (recursively) in the folders named, sorted, once each.
 
     Excel's lock files (``~$name.xlsx``), hidden files and anything inside the ``exclude``
-    folders (where annotated copies are written) are skipped.
+    folders (where annotated copies are written) are left out silently; other documents a
+    unit may have sent instead of its form (PDF, Word, CSV, archives, photos, …) are added to
+    ``skipped`` with the reason, so that a commune is never shown as "chưa nộp" without a word.
     """
     skip = [Path(e).resolve() for e in exclude]
     found: dict[Path, None] = {}
     for p in map(Path, paths):
         if p.is_dir():
             for sub in sorted(p.rglob("*")):
-                if sub.is_file() and sub.suffix.lower() in FORM_SUFFIXES \
-                        and not sub.name.startswith(("~$", ".")) \
-                        and not any(sub.resolve().is_relative_to(e) for e in skip):
+                if sub.name.startswith(("~$", ".")) or sub.is_dir() \
+                        or any(sub.resolve().is_relative_to(e) for e in skip):
+                    continue
+                suffix = sub.suffix.lower()
+                if suffix in FORM_SUFFIXES and sub.is_file():
                     found.setdefault(sub, None)
+                elif skipped is not None and (suffix in NOTED_SUFFIXES or suffix in FORM_SUFFIXES):
+                    skipped.append((sub, _why_skipped(sub)))
         elif p.exists():
             found.setdefault(p, None)
         else:
@@ -43,13 +57,37 @@ def collect_files(paths: Iterable[str | os.PathLike],
     return list(found)
 
 
+def _why_skipped(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in FORM_SUFFIXES:
+        return "không phải tệp thông thường (thiết bị, ống dẫn hoặc socket)"
+    if suffix in (".ods", ".xlsb", ".xlt", ".xltx", ".xltm", ".numbers", ".csv"):
+        return (f"dạng {suffix} không đọc được; hãy mở tệp trong Excel và lưu thành .xlsx")
+    return f"không phải tệp biểu mẫu Excel ({suffix})"
+
+
+def skipped_result(path: Path, reason: str, lang: str) -> FileResult:
+    """A file left out of the check on purpose, with a note saying why."""
+    vi = f"Đã bỏ qua tệp {path}: {reason}."
+    en = f"Skipped {path}: " + ("not a regular file" if "thông thường" in reason else
+                                "an annotated copy made by kh-excel" if "kh-excel" in reason
+                                else "not an Excel form") + "."
+    return FileResult(str(path), None, [Finding("bo_qua_tep", Severity.THONG_TIN,
+                                                en if lang == "en" else vi, file=str(path))],
+                      skipped=True)
+
+
 def unreadable_finding(path: Path, exc: KhError, lang: str) -> Finding:
     rule = "mau_khong_ro" if isinstance(exc, UnknownTemplate) else "tep_khong_doc_duoc"
     return Finding(rule, Severity.LOI, exc.message(lang), file=str(path))
 
 
-def check_file(path: str | os.PathLike, rules: str | None = None, lang: str = "vi") -> FileResult:
-    """Read one file and run the rulebook on it; an unusable file becomes one error finding."""
+def check_file(path: str | os.PathLike, rules: str | None = None, lang: str = "vi",
+               in_folder: bool = False) -> FileResult:
+    """Read one file and run the rulebook on it; an unusable file becomes one error finding.
+
+    ``in_folder``: the file was found in a folder, not named; an annotated copy made by
+    kh-excel is then skipped with a note (named, it is checked like any form)."""
     path = Path(path)
     try:
         result = read_form(path, lang=lang)
@@ -62,11 +100,14 @@ def check_file(path: str | os.PathLike, rules: str | None = None, lang: str = "v
             "Excel, lưu lại và gửi lại; nếu vẫn lỗi, xin gửi tệp cho người phát triển kh-excel.",
             detail_en=f"unexpected error while reading ({detail}).")
         return FileResult(str(path), None, [unreadable_finding(path, error, lang)])
+    if in_folder and result.submission.meta.get(ANNOTATED_MARK[0]) == ANNOTATED_MARK[1]:
+        return skipped_result(path, "đây là bản sao có đánh dấu lỗi do kh-excel tạo (--annotate), "
+                                    "không phải biểu mẫu của đơn vị", lang)
     result.findings.extend(check_submission(result.submission, load_rulebook(rules), lang=lang))
     return result
 
 
-def _check_one(args: tuple[str, str | None, str]) -> FileResult:
+def _check_one(args: tuple[str, str | None, str, bool]) -> FileResult:
     return check_file(*args)
 
 
@@ -75,10 +116,13 @@ def check_paths(paths: Iterable[str | os.PathLike], rules: str | None = None, la
                 progress: Callable[[int, int], None] | None = None,
                 exclude: Iterable[str | os.PathLike] = ()) -> CheckReport:
     """Check every form in ``paths`` (files or folders); spread over the cores for many files."""
-    files = collect_files(paths, exclude)
+    paths = list(paths)
+    skipped: list[tuple[Path, str]] = []
+    files = collect_files(paths, exclude, skipped)
     load_rulebook(rules)  # validate the rulebook once, before any file: a bad one stops here
     report = CheckReport()
-    work = [(str(f), rules, lang) for f in files]
+    named = {Path(p) for p in paths}
+    work = [(str(f), rules, lang, f not in named) for f in files]
 
     def add(result: FileResult) -> None:
         report.files.append(result)
@@ -91,10 +135,11 @@ def check_paths(paths: Iterable[str | os.PathLike], rules: str | None = None, la
             _check_in_pool(work, workers, add)
         for item in work[len(report.files):]:  # all of them, or what a broken pool left
             add(_check_one(item))
+    report.files.extend(skipped_result(path, why, lang) for path, why in skipped)
     return report
 
 
-def _check_in_pool(work: list[tuple[str, str | None, str]], workers: int,
+def _check_in_pool(work: list[tuple[str, str | None, str, bool]], workers: int,
                    add: Callable[[FileResult], None]) -> None:
     """Check ``work`` in ``workers`` processes, in order; if the system refuses a pool, the
     files not yet done are left to the caller.
@@ -143,9 +188,9 @@ def _check_in_pool(work: list[tuple[str, str | None, str]], workers: int,
         gc.unfreeze()
 
 
-def _died(item: tuple[str, str | None, str]) -> FileResult:
+def _died(item: tuple[str, str | None, str, bool]) -> FileResult:
     """The result of a file whose reading killed the process reading it."""
-    path, _rules, lang = item
+    path, _rules, lang, _in_folder = item
     error = FormUnreadable(
         path=path, detail="chương trình đọc tệp bị dừng đột ngột khi đọc tệp này (tệp có thể bị "
         "hỏng hoặc quá lớn). Hãy mở tệp trong Excel, lưu lại và gửi lại; nếu vẫn lỗi, xin gửi tệp "
@@ -209,4 +254,4 @@ def available_cores() -> int:
 
 
 def unreadable_count(report: CheckReport) -> int:
-    return sum(1 for r in report.files if r.submission is None)
+    return sum(1 for r in report.files if r.submission is None and not r.skipped)

@@ -117,6 +117,7 @@ class FileResult:
     path: str
     submission: Submission | None
     findings: list[Finding] = field(default_factory=list)
+    skipped: bool = False  # left out on purpose (not a form, or kh-excel's own output), with a note
 
 
 @dataclass

@@ -37,7 +37,7 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], rules: str | None,
     # Copies annotated by an earlier run in a folder being checked are not checked again.
     report = app.check(paths, rules=rules, lang=lang,
                        exclude=[annotate_dir] if annotate_dir else ())
-    if not report.files:
+    if all(r.skipped for r in report.files):
         raise UsageError(detail=f"Không có tệp biểu mẫu (.xlsx, .xlsm, .xls) nào trong "
                                 f"{', '.join(paths)}.",
                          detail_en=f"No form files (.xlsx, .xlsm, .xls) in {', '.join(paths)}.")

@@ -59,7 +59,7 @@ def rollup_cmd(ctx: click.Context, paths, unit, period, scheme, own, previous, p
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif not quiet:
         render_rollup(result, path, lang)
-    if any(r.submission is None for r in result.files):
+    if any(r.submission is None and not r.skipped for r in result.files):
         ctx.exit(int(ExitCode.BAD_INPUT))
     ctx.exit(int(ExitCode.FINDINGS if result.has_errors else ExitCode.OK))
 

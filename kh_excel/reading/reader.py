@@ -41,6 +41,10 @@ MESSAGES = {
                      "Sheet '{sheet}' has content in cell {cells}, far outside the form (usually "
                      "typed by mistake); it was left out. Delete it and save the file."),
 }
+# An annotated copy (annotation.py) has its findings on a first sheet of this name; the reader
+# marks it in the metadata, so that it is not checked or rolled up as the unit's form.
+ANNOTATED_SHEET = "Kết quả kiểm tra"
+ANNOTATED_MARK = ("kh_output", "annotated")
 _META_KEY = re.compile(r"^[a-z][a-z0-9_]{0,39}$")
 
 
@@ -112,6 +116,8 @@ def read_form(path: str | Path, lang: str = "vi") -> FileResult:
     grid = Grid(c)
     meta = _read_meta(c, grid)
     version = _check_meta(c, meta)
+    if grid.names and grid.names[0] == ANNOTATED_SHEET:
+        meta[ANNOTATED_MARK[0]] = ANNOTATED_MARK[1]
     layout = L.form_layout(meta["tier"], meta["scheme"], version)
     file = str(path)
     sub = Submission(path=file, sha256=c.sha256, meta=meta)

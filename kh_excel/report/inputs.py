@@ -8,6 +8,7 @@ roll-up says how many it found in its ``meta`` rows.
 """
 from __future__ import annotations
 
+import math
 import os
 import re
 from dataclasses import dataclass, field
@@ -16,7 +17,7 @@ from pathlib import Path
 
 from openpyxl.utils import get_column_letter
 
-from ..errors import InvalidPeriod, UsageError
+from ..errors import FormUnreadable, InvalidPeriod, UsageError
 from ..forms import layout as L
 from ..model import Finding, Number, Provenance, Severity, Submission
 from ..periods import Period
@@ -191,22 +192,46 @@ def _unit(sub: Submission, sheets: dict) -> Unit:
                 sub.meta.get("parent_code") or None, division)
 
 
+# No figure of a roll-up comes near this (the reader refuses money from 10^15 đồng per form):
+# a larger one, infinity or NaN in the hidden table means it was edited by hand.
+_TABLE_LIMIT = Decimal(10) ** 24
+
+
+class _EditedTable(ValueError):
+    """A figure of ``_kh_rollup`` that kh-excel cannot have written."""
+
+
 def _number(value) -> Number | None:
     """A roll-up cell as an exact number (calamine gives floats; text is parsed plainly)."""
     if value is None or value == "" or isinstance(value, bool):
         return None
     if isinstance(value, int):
-        return value
-    if isinstance(value, float):
-        return int(value) if value.is_integer() else Decimal(repr(value))
-    try:
-        d = Decimal(str(value).strip().replace(" ", ""))
-    except InvalidOperation:
-        return None
+        d = Decimal(value)
+    elif isinstance(value, float):
+        d = Decimal(repr(value)) if math.isfinite(value) else Decimal("NaN")
+    else:
+        try:
+            d = Decimal(str(value).strip().replace(" ", ""))
+        except InvalidOperation:
+            return None
+    if not d.is_finite() or abs(d) >= _TABLE_LIMIT:
+        raise _EditedTable(str(value)[:40])
     return int(d) if d == d.to_integral_value() else d
 
 
 def _read_rollup(inp: ReportInput, rows: list[list]) -> None:
+    try:
+        _read_rollup_rows(inp, rows)
+    except _EditedTable as bad:
+        raise FormUnreadable(
+            path=inp.path, detail=f"bảng ẩn '{L.ROLLUP_DATA_SHEET}' của tệp tổng hợp có giá trị "
+            f"'{bad}' mà kh-excel không thể ghi ra (bảng đã bị sửa tay). Hãy lập lại tệp tổng hợp "
+            "bằng kh-excel rollup.",
+            detail_en=f"the hidden '{L.ROLLUP_DATA_SHEET}' table holds '{bad}', which kh-excel "
+                      "never writes (it was edited); make the roll-up again.") from None
+
+
+def _read_rollup_rows(inp: ReportInput, rows: list[list]) -> None:
     for n, raw in enumerate(rows[1:], start=2):  # row 1 is the header
         cells = [*raw, None, None, None, None][:4]
         kind, key, sub, value = (_text(cells[0]), _text(cells[1]), _text(cells[2]), cells[3])

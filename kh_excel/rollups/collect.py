@@ -39,6 +39,15 @@ def collect(results: list[FileResult], target: Unit, period: Period, scheme: str
         sub = result.submission
         if sub is None:
             continue  # unreadable: the reading finding is already there
+        if sub.meta.get("kind") == "rollup" and sub.unit_code == target.code:
+            # An earlier roll-up of this very unit, written into its input folder: not its form.
+            out.findings.append(_finding(
+                lang, "bo_qua_tong_hop_cu", Severity.THONG_TIN,
+                f"Đã bỏ qua {sub.path}: đây là tệp tổng hợp của chính {target.name} do kh-excel "
+                "tạo, không phải biểu số liệu của đơn vị.",
+                f"Skipped {sub.path}: a roll-up of {target.name} made by kh-excel, not a form.",
+                sub))
+            continue
         problem = _problem(sub, target, period, scheme, registry, lang)
         if problem:
             out.findings.append(problem)
