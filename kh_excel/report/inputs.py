@@ -214,7 +214,7 @@ def _number(value) -> Number | None:
             d = Decimal(str(value).strip().replace(" ", ""))
         except InvalidOperation:
             return None
-    if not d.is_finite() or abs(d) >= _TABLE_LIMIT:
+    if not d.is_finite() or d.copy_abs() >= _TABLE_LIMIT:
         raise _EditedTable(str(value)[:40])
     return int(d) if d == d.to_integral_value() else d
 
