@@ -14,6 +14,7 @@ each variant in a fresh Python process, for both copies:
     check          kh_excel.checking.check_paths (read + rulebook), one process
     check-par      check_paths over a process pool (every core)
     baseline       pandas.read_excel(path, sheet_name=None, engine="openpyxl") per file
+    guards         read_form with the reader's guards and without them (see GUARDS)
 
 Seconds are measured inside the process, after its imports; the best of three rounds (one with
 --quick). Peak memory is the process's maximum resident set (getrusage); for check-par it is the
@@ -36,6 +37,39 @@ import zipfile
 from pathlib import Path
 
 VARIANTS = ("read_form", "check", "check-par", "baseline")
+
+# The cost of the reader's guards (issue 11): read_form with them, and with them switched off
+# (no check of the sheets' cell references, calamine given the file as it is, without the
+# CRC-checked copy), alternately in one process; CPU seconds, the best of the rounds.
+GUARDS = r"""
+import json, sys, time
+from pathlib import Path
+from kh_excel.reading import read_form
+from kh_excel.reading import extent, grid
+folder, rounds = Path(sys.argv[1]), int(sys.argv[2])
+files = sorted(folder.glob("*.xlsx"))
+guarded = grid.Grid.__init__
+
+def unguarded(self, container):
+    self.c, self.path, self.stray, self._parts, self._rows = container, container.path, {}, {}, {}
+    self._vetted = {name for name, _ in container.sheets}
+    self.wb = self._open()
+    self.names = list(self.wb.sheet_names)
+    self.name_set = set(self.names)
+
+best = {"on": float("inf"), "off": float("inf")}
+for f in files[:3]:
+    read_form(f)
+for _ in range(max(rounds, 3)):
+    for mode, init in (("on", guarded), ("off", unguarded)):
+        grid.Grid.__init__ = init
+        grid._VETTED.items.clear()
+        start = time.process_time()
+        for f in files:
+            read_form(f)
+        best[mode] = min(best[mode], time.process_time() - start)
+print(json.dumps(best))
+"""
 
 # Run in a fresh interpreter: argv = variant, folder, rounds; prints one JSON line.
 WORKER = r"""
@@ -148,6 +182,14 @@ def measure(variant: str, folder: Path, rounds: int) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
+def measure_guards(folder: Path, rounds: int) -> dict:
+    done = subprocess.run([sys.executable, "-c", GUARDS, str(folder), str(rounds)],
+                          capture_output=True, text=True)
+    if done.returncode != 0:
+        raise SystemExit(f"guards failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--n", type=int, default=200, help="number of forms (default 200)")
@@ -176,6 +218,10 @@ def main() -> None:
                 ratio = "—" if variant == "baseline" else f"{base / r['seconds']:.1f}"
                 print(f"{variant:<10} {saved_by:<12} {args.n:>5} {r['seconds']:>8.3f} "
                       f"{r['seconds'] / args.n * 1000:>8.2f} {r['peak_mb']:>8.0f} {ratio:>10}")
+            g = measure_guards(folder, rounds)
+            print(f"guards     {saved_by:<12} {args.n:>5}  read_form {g['on'] / args.n * 1000:.3f} "
+                  f"ms/form (CPU) with the guards, {g['off'] / args.n * 1000:.3f} without: "
+                  f"{(g['on'] / g['off'] - 1) * 100:+.1f}%")
         if args.keep:
             shutil.copytree(tmp, args.keep, dirs_exist_ok=True)
     finally:

@@ -21,3 +21,5 @@ def test_bench_read_smoke():
                           for s in saved_by}
     for row in table.values():
         assert row[2] == "20" and float(row[3]) > 0 and float(row[4]) > 0 and float(row[5]) > 0
+    guards = [line for line in done.stdout.splitlines() if line.startswith("guards")]
+    assert len(guards) == len(saved_by) and all("with the guards" in g for g in guards)

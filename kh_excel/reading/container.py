@@ -272,7 +272,8 @@ def _read_zip_parts(c: Container) -> None:
         c.sheets, c.sheet_rids, c.defined_names = _workbook(
             c, _read(c.data, zf, names["xl/workbook.xml"]))
         if "xl/styles.xml" in names:
-            c.legacy_fonts = _mentions_legacy_fonts(_read(c.data, zf, names["xl/styles.xml"]))
+            styles = c.part("xl/styles.xml")
+            c.legacy_fonts = _FONT_SCANS.get(styles, lambda: _mentions_legacy_fonts(styles))
     except FormUnreadable:
         raise
     except (zipfile.BadZipFile, zlib.error, EOFError, OSError, KeyError, ValueError, struct.error):
@@ -331,6 +332,7 @@ _INFLATED = _Recent()       # compressed bytes → inflated part
 _DTD_SCANS = _Recent()      # compressed bytes → whether the part declares a DTD
 _WORKBOOKS = _Recent()      # workbook.xml → sheets, their ids, defined names
 _RELATIONSHIPS = _Recent()  # workbook.xml.rels → id → target
+_FONT_SCANS = _Recent()     # styles.xml → whether it names a legacy Vietnamese font
 
 
 def _mentions_legacy_fonts(styles: bytes) -> bool:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from ..forms import layout as L
 
@@ -27,16 +28,16 @@ MAX_CELLS = 2_000_000
 
 # A cell or row as every spreadsheet application writes it (`<c r="D8"`, `<row r="8"`) is
 # short: one letter and three digits at most. Any other cell or row (a far reference, no
-# reference, another quoting, a namespace prefix) makes every reference be checked one by one;
-# a form's sheets have none, so the common case is one search that finds nothing.
-_SUSPECT = re.compile(rb'<c (?!r="[A-Z]?[1-9][0-9]{0,2}")|<row (?!r="[1-9][0-9]{0,2}")')
-_ODD_SYNTAX = (b"<c>", b"<c/>", b"<c\t", b"<c\n", b"<c\r", b"<row>", b"<row/>", b"<row\t",
-               b"<row\n", b"<row\r", b":c ", b":c>", b":c/", b":row")
-_DIMENSION = re.compile(rb'<(?:\w+:)?dimension\b[^>]*>')
+# reference, another quoting or blank) makes every reference be checked one by one; a form's
+# sheets have none, so the common case is one search that finds nothing.
+_SUSPECT = re.compile(rb'<c(?: (?!r="[A-Z]?[1-9][0-9]{0,2}")|[>/\t\n\r])'
+                      rb'|<row(?: (?!r="[1-9][0-9]{0,2}")|[>/\t\n\r])')
+# A cell or row with a namespace prefix (`<x:c …>`), which the parser takes for a cell too.
+_PREFIXED = re.compile(rb':(?:c|row)[\s/>]')
+_DIMENSION_REF = re.compile(rb'[^>]*?\sref\s*=\s*(["\'])(.*?)\1', re.S)
 _TAG = re.compile(rb'<(?:\w+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>')
 _CELL_END = re.compile(rb'</(?:\w+:)?c\s*>')
 _R_ATTR = re.compile(rb'''(?:^|\s)r\s*=\s*(["'])(.*?)\1''', re.S)
-_REF_ATTR = re.compile(rb'''(?:^|\s)ref\s*=\s*(["'])(.*?)\1''', re.S)
 _CELL = re.compile(r"^\$?([A-Za-z]{1,3})\$?([0-9]{1,7})$")
 
 
@@ -62,6 +63,7 @@ def extent(sheet: str) -> tuple[int, int]:
     return FORM_EXTENT if sheet in FORM_SHEETS else OTHER_EXTENT
 
 
+@lru_cache(maxsize=4096)
 def cell(ref: str) -> tuple[int, int]:
     """``XFD1048576`` → (1048576, 16384); :class:`BadReference` if it cannot be a cell."""
     m = _CELL.match(ref)
@@ -80,17 +82,24 @@ def vet_sheet(data: bytes, sheet: str) -> Vetted:
     """Check a worksheet part; raise :class:`BadReference` for a reference that is no cell."""
     max_row, max_col = extent(sheet)
     out = Vetted()
-    dim = _DIMENSION.search(data)
-    dim_far = False
-    if dim:
-        m = _REF_ATTR.search(dim.group(0))
-        if m:
+    cuts: list[tuple[int, int]] = []
+    pos = data.find(b"dimension")
+    while pos >= 0:  # the range the sheet claims to use
+        m = _DIMENSION_REF.match(data, pos + 9)
+        if m and data[pos - 1:pos] in (b"<", b":"):
+            far = False
             for ref in _text(m.group(2)).split(":"):
                 row, col = cell(ref.strip())
-                dim_far = dim_far or row > max_row or col > max_col
-    if not dim_far and _SUSPECT.search(data) is None and not any(s in data for s in _ODD_SYNTAX):
+                far = far or row > max_row or col > max_col
+            if far:  # calamine sizes the sheet from its cells when the dimension is gone
+                cuts.append((data.rfind(b"<", 0, pos), data.find(b">", m.end()) + 1))
+        pos = data.find(b"dimension", pos + 9)
+    # Cells are read only inside <sheetData>: the rest of the sheet (views, validation, page
+    # setup) need not be searched.
+    start, end = data.find(b"sheetData"), data.rfind(b"sheetData")
+    if not cuts and (start < 0 or (_SUSPECT.search(data, start, end) is None
+                                   and _PREFIXED.search(data, start, end) is None)):
         return out  # the common case
-    cuts: list[tuple[int, int]] = [dim.span()] if dim_far else []
     far_row = far_col = 0
     row = col = 0
     for tag in _TAG.finditer(data):

@@ -8,7 +8,7 @@ import python_calamine as calamine
 
 from ..errors import FormUnreadable
 from ..forms import layout as L
-from .container import Container
+from .container import Container, _Recent
 from .extent import BadReference, vet_sheet
 
 # Parts python-calamine reads when it opens a workbook, besides the sheets.
@@ -17,6 +17,7 @@ _OPENING_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xm
 # The sheets a form is read from, checked before calamine opens the workbook; any other sheet
 # is checked when it is first asked for.
 _FORM_SHEETS = (L.DATA_SHEET, L.INFO_SHEET, L.META_SHEET)
+_VETTED = _Recent()  # a sheet's bytes (and name) → what checking it found
 _ERROR_TYPE = re.compile(rb'\st="e"')
 _VALUE = re.compile(rb"<v>([^<]+)</v>")
 
@@ -36,6 +37,7 @@ class Grid:
         self.stray: dict[str, list[str]] = {}  # sheet → stray cells left out (with something)
         self._parts: dict[str, bytes] = {}     # part → the bytes calamine is given
         self._rows: dict[str, list[list]] = {}
+        self._vetted: set[str] = set()
         if container.kind == "xlsx":
             for part in _OPENING_PARTS:
                 data = container.part(part)
@@ -66,6 +68,7 @@ class Grid:
 
     def _vet(self, sheet: str) -> bool:
         """Check a sheet's part before calamine reads it; True if it was not checked before."""
+        self._vetted.add(sheet)
         part = self.c.sheet_part(sheet)
         if part is not None and part in self._parts:
             return False
@@ -83,7 +86,9 @@ class Grid:
             if data is None or b"sheetData" not in data:
                 return False
         try:
-            vetted = vet_sheet(data, sheet)
+            # Forms made from one template often share a sheet byte for byte (the info sheet
+            # and _kh_meta of forms saved by LibreOffice): checked once.
+            vetted = _VETTED.get(data, lambda: vet_sheet(data, sheet), sheet)
         except BadReference as bad:
             raise FormUnreadable(
                 path=self.path, detail=f"trang '{sheet}' ghi địa chỉ ô '{bad.ref[:40]}' không thể "
@@ -99,7 +104,7 @@ class Grid:
     def rows(self, sheet: str) -> list[list]:
         rows = self._rows.get(sheet)
         if rows is None:
-            if self.c.kind == "xlsx" and self._vet(sheet):
+            if self.c.kind == "xlsx" and sheet not in self._vetted and self._vet(sheet):
                 self.wb = self._open()  # a sheet no one expected to read: calamine gets it checked
             try:
                 rows = self.wb.get_sheet_by_name(sheet).to_python(skip_empty_area=False)
