@@ -13,11 +13,11 @@ from .reading import read_form
 from .reading.reader import ANNOTATED_MARK
 from .rules import check_submission, load_rulebook
 
-FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls")
+FORM_SUFFIXES = (".xlsx", ".xlsm", ".xls", ".ods")
 # Files in a folder of forms that a unit may have sent instead of its form: each is listed as
 # skipped. Anything else (the tool's own notes, thumbnails, …) is passed over silently.
 NOTED_SUFFIXES = frozenset({
-    ".pdf", ".doc", ".docx", ".odt", ".rtf", ".csv", ".ods", ".xlsb", ".xlt", ".xltx", ".xltm",
+    ".pdf", ".doc", ".docx", ".odt", ".rtf", ".csv", ".xlsb", ".xlt", ".xltx", ".xltm",
     ".numbers", ".zip", ".rar", ".7z", ".jpg", ".jpeg", ".png", ".heic",
 })
 # Below this many files a process pool costs more than it saves; a worker gets at least
@@ -61,7 +61,7 @@ def _why_skipped(path: Path) -> str:
     suffix = path.suffix.lower()
     if suffix in FORM_SUFFIXES:
         return "không phải tệp thông thường (thiết bị, ống dẫn hoặc socket)"
-    if suffix in (".ods", ".xlsb", ".xlt", ".xltx", ".xltm", ".numbers", ".csv"):
+    if suffix in (".xlsb", ".xlt", ".xltx", ".xltm", ".numbers", ".csv"):
         return (f"dạng {suffix} không đọc được; hãy mở tệp trong Excel và lưu thành .xlsx")
     return f"không phải tệp biểu mẫu Excel ({suffix})"
 

@@ -19,7 +19,7 @@ from .errors import LibreOfficeFailed
 
 BATCH_SIZE = 200
 FILTERS = {"xlsx": "xlsx:Calc MS Excel 2007 XML", "xlsm": "xlsm:Calc MS Excel 2007 VBA XML",
-           "xls": "xls:MS Excel 97", "pdf": "pdf:calc_pdf_Export"}
+           "xls": "xls:MS Excel 97", "pdf": "pdf:calc_pdf_Export", "ods": "ods:calc8"}
 # Seconds per soffice call: start-up plus a generous time per file.
 TIMEOUT_BASE, TIMEOUT_PER_FILE = 120.0, 2.0
 

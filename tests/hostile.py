@@ -154,3 +154,21 @@ BATCH_CORPUS = {
 }
 # Which of them are read (from their real cells, with a warning) and which are refused.
 REFUSED = {"dimension-aaaaaaaa1", "dimension-a999", "meta-dimension", "o-khong-the-co"}
+
+
+def ods_far_cell(src: Path, dst: Path, rows: int = 1_048_000) -> Path:
+    """An .ods form with a number typed far below its first row (the rows between repeated)."""
+    out = io.BytesIO()
+    far = (f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell/>'
+           '</table:table-row><table:table-row><table:table-cell office:value-type="float" '
+           'office:value="5"><text:p>5</text:p></table:table-cell></table:table-row>').encode()
+    with zipfile.ZipFile(src) as zin, zipfile.ZipFile(out, "w") as zout:
+        for info in zin.infolist():
+            data = zin.read(info.filename)
+            if info.filename == "content.xml":
+                # right after the table's first row: the cell is at row rows + 2
+                data = data.replace(b"</table:table-row>", b"</table:table-row>" + far, 1)
+            method = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
+            zout.writestr(info.filename, data, compress_type=method)
+    dst.write_bytes(out.getvalue())
+    return dst

@@ -141,14 +141,14 @@ def test_files_that_are_not_forms_are_listed_with_their_reason(tmp_path):
     folder = tmp_path / "bieu"
     folder.mkdir()
     shutil.copy(VAN_VU, folder / VAN_VU.name)
-    for name in ("2023_02140_xa-van-lang.ods", "bao-cao-xa.pdf", "so-lieu.csv",
+    for name in ("2023_02140_xa-van-lang.xlsb", "bao-cao-xa.pdf", "so-lieu.csv",
                  "bieu.docx", "anh-chup.jpg", "ghi-chu.md", ".an.pdf", "~$2023_xa.xlsx"):
         (folder / name).write_bytes(b"not a form")
     before = hashes(folder)
     result = run("check", folder)
     assert result.exit_code == 0, result.output
     out = result.output
-    for name, why in [("2023_02140_xa-van-lang.ods", "dạng .ods không đọc được; hãy mở tệp trong "
+    for name, why in [("2023_02140_xa-van-lang.xlsb", "dạng .xlsb không đọc được; hãy mở tệp trong "
                        "Excel và lưu thành .xlsx"),
                       ("bao-cao-xa.pdf", "không phải tệp biểu mẫu Excel (.pdf)"),
                       ("so-lieu.csv", "dạng .csv không đọc được"),

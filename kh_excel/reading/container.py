@@ -17,6 +17,7 @@ from typing import TypeVar
 from xml.etree import ElementTree as ET
 
 from ..errors import FormUnreadable
+from . import ods
 
 MAX_FILE_BYTES = 20 * 2**20        # a filled form is ~30 KB; 20 MB is far beyond any real one
 MAX_UNZIPPED_BYTES = 100 * 2**20   # all parts together, decompressed
@@ -108,6 +109,9 @@ class Container:
     @cached_property
     def custom_props(self) -> dict[str, str]:
         """Custom document properties (the form's metadata is kept there too)."""
+        if self.kind == "ods":
+            meta = self.part("meta.xml")
+            return ods.read_meta(self._parse(meta)) if meta else {}
         data = self.part("docProps/custom.xml")
         if data is None:
             return {}
@@ -248,7 +252,8 @@ def _read_zip_parts(c: Container) -> None:
                                   "và gửi lại.", "the file is corrupt (not a valid zip).") from None
     c._infos = {i.filename: i for i in infos}
     names = c._infos
-    if "xl/workbook.xml" not in names:
+    is_ods = "content.xml" in names and "mimetype" in names and "xl/workbook.xml" not in names
+    if "xl/workbook.xml" not in names and not is_ods:
         what = "tệp Word" if "word/document.xml" in names else "tệp nén không phải Excel"
         raise _unreadable(c.path, f"đây là {what}, không phải tệp Excel.", "not an Excel workbook.")
     if len(infos) > MAX_PARTS:
@@ -269,6 +274,20 @@ def _read_zip_parts(c: Container) -> None:
             if info.filename.endswith((".xml", ".rels", ".vml")) \
                     and _declares_dtd(c.data, zf, info):
                 raise _forbidden(c.path)
+        if is_ods:
+            if c.part("mimetype").strip() != ods.MIMETYPE:  # a text document, a presentation
+                raise _unreadable(c.path, "đây là tệp OpenDocument nhưng không phải bảng tính.",
+                                  "an OpenDocument file that is not a spreadsheet.")
+            c.kind = "ods"
+            try:
+                c.sheets, c.defined_names = ods.read_content(c._parse(c.part("content.xml")))
+            except ods.FarCell as far:
+                raise _unreadable(
+                    c.path, f"trang '{far.sheet}' có nội dung ở ô {far.ref}, nằm xa ngoài biểu "
+                    "(thường do gõ nhầm). Hãy xoá nội dung ô đó, lưu lại rồi gửi lại.",
+                    f"sheet '{far.sheet}' has content in {far.ref}, far outside the form.") \
+                    from None
+            return
         c.sheets, c.sheet_rids, c.defined_names = _workbook(
             c, _read(c.data, zf, names["xl/workbook.xml"]))
         if "xl/styles.xml" in names:

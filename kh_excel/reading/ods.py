@@ -1,0 +1,82 @@
+"""An OpenDocument spreadsheet (``.ods``, as LibreOffice saves a form): its sheets, the form's
+defined names, its metadata, and its extent checked before python-calamine reads it.
+
+calamine reads the values; what it does not give (named ranges, document properties) is read
+here from ``content.xml`` and ``meta.xml``. A cell repeated far away (``number-columns-repeated``
+over a whole row, ``number-rows-repeated`` to the last row) would make calamine fill the grid up
+to it, so the farthest cell holding something is found first.
+"""
+from __future__ import annotations
+
+import re
+
+from ..forms.layout import get_column_letter
+from .extent import MAX_CELLS, extent
+
+NS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
+NS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
+NS_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
+MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
+# $'Biểu số liệu'.$D$8 (or without quotes) → the sheet and the cell
+_ADDRESS = re.compile(r"^\$?(?:'((?:[^']|'')+)'|([^.]+))\.\$?([A-Z]{1,3})\$?(\d+)$")
+
+
+class FarCell(Exception):
+    """A cell holding something beyond its sheet's extent (or too large a grid)."""
+
+    def __init__(self, sheet: str, ref: str) -> None:
+        super().__init__(sheet, ref)
+        self.sheet, self.ref = sheet, ref
+
+
+def read_content(root) -> tuple[list[tuple[str, str]], dict[str, str]]:
+    """Sheets (name, state) and the ``KH_`` named ranges, as Excel references, of content.xml;
+    :class:`FarCell` if a sheet holds something beyond its extent."""
+    sheets, names = [], {}
+    for table in root.iter(f"{NS_TABLE}table"):
+        name = table.get(f"{NS_TABLE}name", "")
+        sheets.append((name, "visible"))
+        _check_extent(table, name)
+    for rng in root.iter(f"{NS_TABLE}named-range"):
+        name = rng.get(f"{NS_TABLE}name", "")
+        m = _ADDRESS.match(rng.get(f"{NS_TABLE}cell-range-address", ""))
+        if name.startswith("KH_") and m:
+            sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
+            names[name] = "'" + sheet.replace("'", "''") + f"'!${m.group(3)}${m.group(4)}"
+    return sheets, names
+
+
+def read_meta(root) -> dict[str, str]:
+    """The user-defined document properties of meta.xml."""
+    return {p.get(f"{NS_META}name", ""): (p.text or "")
+            for p in root.iter(f"{NS_META}user-defined")}
+
+
+def _check_extent(table, sheet: str) -> None:
+    max_row, max_col = extent(sheet)
+    row = far_row = far_col = 0
+    for el in table.iter(f"{NS_TABLE}table-row"):
+        repeat = _repeat(el, "rows")
+        col = last = 0
+        for cell in el:
+            if not cell.tag.endswith(("}table-cell", "}covered-table-cell")):
+                continue
+            span = _repeat(cell, "columns")
+            if cell.get(f"{NS_OFFICE}value-type") is not None or len(cell):
+                last = col + span
+            col += span
+        if last:
+            top = row + repeat
+            if top > max_row or last > max_col:
+                raise FarCell(sheet, f"{get_column_letter(min(last, 16384))}{min(top, 1048576)}")
+            far_row, far_col = max(far_row, top), max(far_col, last)
+        row += repeat
+    if far_row * far_col > MAX_CELLS:
+        raise FarCell(sheet, f"{far_row}x{far_col}")
+
+
+def _repeat(el, what: str) -> int:
+    try:
+        return max(1, int(el.get(f"{NS_TABLE}number-{what}-repeated", "1")))
+    except ValueError:
+        return 1

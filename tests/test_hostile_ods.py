@@ -1,0 +1,64 @@
+"""§7 of issue 11: a commune's .ods file (saved by LibreOffice) is read like its .xlsx."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from kh_excel.checking import check_file
+from kh_excel.cli.main import cli
+from kh_excel.libreoffice import convert, soffice_available
+
+from formfiles import sha
+from hostile import ods_far_cell
+
+ROOT = Path(__file__).resolve().parents[1]
+CLEAN = ROOT / "examples" / "na-ri-2023"
+VAN_VU = CLEAN / "2023_02137_xa-van-vu.xlsx"
+
+pytestmark = [pytest.mark.libreoffice,
+              pytest.mark.skipif(not soffice_available(), reason="LibreOffice is not installed")]
+
+
+def run(*args):
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+@pytest.fixture(scope="module")
+def ods_form(tmp_path_factory) -> Path:
+    (path,) = convert([VAN_VU], tmp_path_factory.mktemp("ods"), "ods")
+    return path
+
+
+def test_an_ods_form_reads_like_its_xlsx(ods_form):
+    before = sha(ods_form)
+    got, want = check_file(ods_form), check_file(VAN_VU)
+    assert got.findings == []
+    sub, ref = got.submission, want.submission
+    assert (sub.values, sub.texts, sub.info, sub.meta) == (ref.values, ref.texts, ref.info, ref.meta)
+    assert sub.cell("quy_van_dong", "xa") == "D15"
+    assert sha(ods_form) == before
+
+
+def test_an_ods_form_in_the_folder_is_rolled_up(ods_form, tmp_path):
+    folder = Path(shutil.copytree(CLEAN, tmp_path / "in"))
+    (folder / VAN_VU.name).unlink()  # Văn Vũ sent its form as .ods
+    shutil.copy(ods_form, folder / ods_form.name)
+    result = run("rollup", folder, "--unit", "Huyện Na Rì", "--period", "2023", "-o",
+                 tmp_path / "t.xlsx", "--json")
+    assert result.exit_code == 0, result.output
+    from kh_excel.report.inputs import load_report_input
+    inp = load_report_input(tmp_path / "t.xlsx")
+    assert (inp.received, inp.expected) == (17, 17)
+
+
+def test_an_ods_form_with_a_far_cell_is_refused_naming_it(ods_form, tmp_path):
+    bad = ods_far_cell(ods_form, tmp_path / "xa.ods")
+    before = sha(bad)
+    result = run("check", bad)
+    assert result.exit_code == 3
+    assert (f"Không đọc được tệp {bad}: trang 'Biểu số liệu' có nội dung ở ô A1048002, nằm xa "
+            "ngoài biểu") in result.output
+    assert sha(bad) == before
