@@ -168,3 +168,23 @@ def test_a_worker_that_dies_costs_only_its_file(tmp_path, monkeypatch):
     assert str(killer) in result.output
     inp = load_report_input(out)
     assert (inp.received, inp.expected) == (17, 17)
+
+
+def test_report_and_previous_read_a_rollup_with_a_far_cell_in_its_hidden_table(tmp_path):
+    rollup = app.write_rollup(app.rollup([CLEAN], unit="Huyện Na Rì", period="2023"),
+                              tmp_path / "2023.xlsx")
+    bad = far_cell(rollup, tmp_path / "2023-o-xa.xlsx", "XFD1048576", "_kh_rollup")
+    before = sha(bad)
+    result = run("report", bad, "-o", tmp_path / "bao-cao.docx")
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "bao-cao.docx").exists()
+    assert load_report_input(bad).received == load_report_input(rollup).received == 17
+    # As last period's roll-up of a 2024 roll-up (whose forms, of 2023, are all left out with
+    # an error): read from its real cells, the comparison sheet is written.
+    previous = far_cell(rollup, tmp_path / "p.xlsx")
+    out = tmp_path / "2024.xlsx"
+    result = run("rollup", CLEAN, "--unit", "Huyện Na Rì", "--period", "2024", "-o", out,
+                 "--previous", previous)
+    assert result.exit_code == 1, result.output
+    assert "So sánh kỳ trước" in load_workbook(out).sheet_names
+    assert sha(bad) == before
