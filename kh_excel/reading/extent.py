@@ -26,14 +26,14 @@ FORM_SHEETS = frozenset({L.DATA_SHEET, L.INFO_SHEET, L.META_SHEET, L.GUIDE_SHEET
 OTHER_EXTENT = (200_000, 256)
 MAX_CELLS = 2_000_000
 
-# A cell or row as every spreadsheet application writes it (`<c r="D8"`, `<row r="8"`) is
-# short: one letter and three digits at most. Any other cell or row (a far reference, no
-# reference, another quoting or blank) makes every reference be checked one by one; a form's
-# sheets have none, so the common case is one search that finds nothing.
-_SUSPECT = re.compile(rb'<c(?: (?!r="[A-Z]?[1-9][0-9]{0,2}")|[>/\t\n\r])'
-                      rb'|<row(?: (?!r="[1-9][0-9]{0,2}")|[>/\t\n\r])')
-# A cell or row with a namespace prefix (`<x:c …>`), which the parser takes for a cell too.
-_PREFIXED = re.compile(rb':(?:c|row)[\s/>]')
+# A cell as every spreadsheet application writes it (`<c r="D8"`) has a short reference: one
+# letter and three digits at most. Any other cell (a far reference, no reference, another
+# quoting or blank) makes every reference be checked one by one; a form's sheets have none,
+# so the common case is one search that finds nothing. Rows need no search of their own: a
+# cell with a reference is placed by it, whatever its row says, and one without is suspect.
+_SUSPECT = re.compile(rb'<c(?: (?!r="[A-Z]?[1-9][0-9]{0,2}")|[>/\t\n\r])')
+# A cell with a namespace prefix (`<x:c …>`), which the parser takes for a cell too.
+_PREFIXED = re.compile(rb':c[\s/>]')
 _DIMENSION_REF = re.compile(rb'[^>]*?\sref\s*=\s*(["\'])(.*?)\1', re.S)
 _TAG = re.compile(rb'<(?:\w+:)?(row|c)(?=[\s/>])([^>]*?)(/?)>')
 _CELL_END = re.compile(rb'</(?:\w+:)?c\s*>')
