@@ -18,8 +18,19 @@ _OPENING_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xm
 # is checked when it is first asked for.
 _FORM_SHEETS = (L.DATA_SHEET, L.INFO_SHEET, L.META_SHEET)
 _VETTED = _Recent()  # a sheet's bytes (and name) → what checking it found
+_TRIMMED = _Recent()  # workbook.xml → the same without its defined names
 _ERROR_TYPE = re.compile(rb'\st="e"')
 _VALUE = re.compile(rb"<v>([^<]+)</v>")
+
+
+def _without_names(workbook: bytes) -> bytes:
+    """workbook.xml without its defined names: they are read from the original (container.py),
+    and calamine, which would parse every one of them (a fifth of its time opening a form),
+    has no use for them."""
+    start, end = workbook.find(b"<definedNames>"), workbook.find(b"</definedNames>")
+    if start < 0 or end < start:
+        return workbook
+    return workbook[:start] + workbook[end + len(b"</definedNames>"):]
 
 
 class Grid:
@@ -43,6 +54,9 @@ class Grid:
                 data = container.part(part)
                 if data is not None:
                     self._parts[part] = data
+            book = self._parts.get("xl/workbook.xml")
+            if book is not None:
+                self._parts["xl/workbook.xml"] = _TRIMMED.get(book, lambda: _without_names(book))
             names = {name for name, _state in container.sheets}
             for sheet in _FORM_SHEETS:
                 if sheet in names:
