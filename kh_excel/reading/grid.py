@@ -18,7 +18,7 @@ _OPENING_PARTS = ("xl/workbook.xml", "xl/_rels/workbook.xml.rels", "xl/styles.xm
 # is checked when it is first asked for.
 _FORM_SHEETS = (L.DATA_SHEET, L.INFO_SHEET, L.META_SHEET)
 _VETTED = _Recent()  # a sheet's bytes (and name) → what checking it found
-_TRIMMED = _Recent()  # workbook.xml → the same without its defined names
+_TRIMMED = _Recent()  # workbook.xml, styles.xml → what calamine is given of them
 _ERROR_TYPE = re.compile(rb'\st="e"')
 _VALUE = re.compile(rb"<v>([^<]+)</v>")
 
@@ -31,6 +31,25 @@ def _without_names(workbook: bytes) -> bytes:
     if start < 0 or end < start:
         return workbook
     return workbook[:start] + workbook[end + len(b"</definedNames>"):]
+
+
+# What calamine needs of styles.xml is which cells hold dates: the number formats and the
+# cell formats that use them. The rest (fonts, fills, borders, …) it would parse for nothing.
+_UNUSED_STYLES = (b"fonts", b"fills", b"borders", b"cellStyleXfs", b"cellStyles", b"dxfs",
+                  b"colors", b"extLst")
+
+
+def _formats_only(styles: bytes) -> bytes:
+    """styles.xml without what calamine has no use for (the original is kept for the legacy
+    fonts, see legacy.py)."""
+    for tag in _UNUSED_STYLES:
+        start = styles.find(b"<" + tag + b" ")
+        if start < 0:
+            start = styles.find(b"<" + tag + b">")
+        end = styles.find(b"</" + tag + b">")
+        if 0 <= start < end:
+            styles = styles[:start] + styles[end + len(tag) + 3:]
+    return styles
 
 
 class Grid:
@@ -57,6 +76,9 @@ class Grid:
             book = self._parts.get("xl/workbook.xml")
             if book is not None:
                 self._parts["xl/workbook.xml"] = _TRIMMED.get(book, lambda: _without_names(book))
+            styles = self._parts.get("xl/styles.xml")
+            if styles is not None:
+                self._parts["xl/styles.xml"] = _TRIMMED.get(styles, lambda: _formats_only(styles))
             names = {name for name, _state in container.sheets}
             for sheet in _FORM_SHEETS:
                 if sheet in names:
