@@ -30,7 +30,7 @@ if TYPE_CHECKING:  # pragma: no cover - names for the annotations only
     from .units import Unit
 
 __all__ = ["FormsMade", "annotate", "check", "draft_report", "find_units", "list_indicators",
-           "make_forms", "rollup", "write_report", "write_rollup"]
+           "make_forms", "rollup", "unit_label", "write_report", "write_rollup"]
 
 PathLike = str | os.PathLike
 Progress = Callable[[int, int], None]
@@ -81,16 +81,26 @@ def make_forms(*, period: str, unit: str | None = None, parent: str | None = Non
 
 
 def find_units(query: str | None = None, *, scheme: str, parent: str | None = None,
-               extra_units: PathLike | None = None) -> list[Unit]:
+               extra_units: PathLike | None = None, as_parent: bool = False) -> list[Unit]:
     """The unit named ``query`` (a one-element list), or the units directly under ``parent``
-    (the provinces when no parent is given)."""
+    (the provinces when no parent is given).
+
+    Names may carry their parents ("Chợ Mới, Bắc Kạn"); ``as_parent`` reads ``query`` as a
+    parent would be read ("Bắc Kạn" is then the province, not the city)."""
     from .registry import load_registry
 
     registry = load_registry(scheme, extra_units)
     if query is not None:
-        return [registry.find(query, parent=parent)]
+        return [registry.find(query, parent=parent, as_parent=as_parent)]
     top = registry.find(parent, as_parent=True) if parent is not None else registry.nation
     return list(registry.children(top))
+
+
+def unit_label(unit: Unit, *, extra_units: PathLike | None = None) -> str:
+    """"Xã Văn Vũ (02137, Huyện Na Rì, Tỉnh Bắc Kạn)": a unit with its code and parents."""
+    from .registry import load_registry
+
+    return load_registry(unit.scheme, extra_units).label(unit)
 
 
 def list_indicators() -> Catalogue:
@@ -122,13 +132,50 @@ def rollup(paths: Iterable[PathLike], *, unit: str, period: str, scheme: str | N
            own: PathLike | None = None, previous: PathLike | None = None,
            prefer_newest: bool = False, rules: PathLike | None = None,
            extra_units: PathLike | None = None, lang: str = "vi", jobs: int | None = None,
-           progress: Progress | None = None) -> RollupResult:
-    """Check the children's forms and the unit's own form in ``paths`` and add them up."""
+           progress: Progress | None = None, parent: str | None = None) -> RollupResult:
+    """Check the children's forms and the unit's own form in ``paths`` and add them up.
+
+    ``parent`` tells namesakes apart ("Chợ Mới" in ``parent="Bắc Kạn"``)."""
     from .rollups import rollup as _rollup
 
-    return _rollup(paths, unit=unit, period=period, scheme=scheme, own=own, previous=previous,
-                   prefer_newest=prefer_newest, rules=None if rules is None else str(rules),
-                   extra_units=extra_units, lang=lang, jobs=jobs, progress=progress)
+    if parent is not None:
+        from .registry import load_registry
+
+        registry = load_registry(scheme_for(Period.parse(period), scheme), extra_units)
+        unit = registry.find(unit, parent=parent, as_parent=True)
+    paths = list(paths)
+    result = _rollup(paths, unit=unit, period=period, scheme=scheme, own=own, previous=previous,
+                     prefer_newest=prefer_newest, rules=None if rules is None else str(rules),
+                     extra_units=extra_units, lang=lang, jobs=jobs, progress=progress)
+    _refuse_an_empty_rollup(result, [*paths, *([own] if own else [])])
+    return result
+
+
+def _refuse_an_empty_rollup(result: RollupResult, paths: list[PathLike]) -> None:
+    """Stop when most forms are for another period, or when no form at all could be used."""
+    from collections import Counter
+
+    from .errors import NothingToRollUp, WrongPeriod
+
+    where = ", ".join(str(p) for p in paths)
+    subs = [r.submission for r in result.files if r.submission is not None]
+    periods = Counter(s.period for s in subs if s.period)
+    if periods:
+        found, count = periods.most_common(1)[0]
+        if found != str(result.period) and count * 2 > len(subs):
+            raise WrongPeriod(count=count, files=len(subs), paths=where, found=found,
+                              period=result.period)
+    if result.received or result.own_path:
+        return
+    why = ("Không có tệp biểu mẫu nào (.xlsx, .xlsm, .xls)." if not result.files else
+           "Xem lỗi của từng tệp bằng lệnh: kh-excel check " + where)
+    why_en = ("There are no form files (.xlsx, .xlsm, .xls)." if not result.files else
+              "See each file's errors with: kh-excel check " + where)
+    up = result.parent
+    unit = f"{result.unit.name} ({result.unit.code}" + (
+        f", {up.name})" if up is not None and up.tier != "tw" else ")")
+    raise NothingToRollUp(unit=unit, period=result.period, paths=where,
+                          files=len(subs), why=why, why_en=why_en)
 
 
 def write_rollup(result: RollupResult, path: PathLike, *, force: bool = False) -> Path:

@@ -78,9 +78,9 @@ class AmbiguousUnit(KhError):
     """Several units match the name given."""
 
     vi = ("Tên '{query}' trùng với nhiều đơn vị{where}: {matches}. "
-          "Ghi rõ hơn (ví dụ 'Xã …'), dùng mã đơn vị, hoặc thêm --parent.")
+          "Ghi rõ hơn (ví dụ '{example}'), dùng mã đơn vị, hoặc thêm --parent.")
     en = ("'{query}' matches several units{where_en}: {matches}. "
-          "Be more precise (e.g. 'Xã …'), use the unit code, or add --parent.")
+          "Be more precise (e.g. '{example}'), use the unit code, or add --parent.")
 
 
 class TierMismatch(KhError):
@@ -153,3 +153,22 @@ class OutputNotWritable(KhError):
 
     vi = "Không ghi được vào {path}: {detail} Hãy chọn thư mục khác."
     en = "Cannot write to {path}: {detail_en} Choose another folder."
+
+
+class NothingToRollUp(KhError):
+    """A roll-up with no valid child form and no own form: there is nothing to add up."""
+
+    exit_code = ExitCode.FINDINGS
+    vi = ("Không có biểu hợp lệ nào của {unit} kỳ {period} trong {paths} ({files} tệp đọc "
+          "được): chưa ghi tệp tổng hợp. {why}")
+    en = ("No valid form for {unit}, period {period}, in {paths} ({files} readable file(s)): "
+          "no roll-up written. {why_en}")
+
+
+class WrongPeriod(KhError):
+    """Most forms given are for another period than the one asked for."""
+
+    vi = ("{count}/{files} biểu trong {paths} là kỳ {found}, không phải kỳ {period}. "
+          "Có phải kỳ {found}? Chạy lại với --period {found}, hoặc chọn đúng thư mục.")
+    en = ("{count} of {files} forms in {paths} are for period {found}, not {period}. "
+          "Did you mean period {found}? Run again with --period {found}, or pick the right folder.")

@@ -234,6 +234,12 @@ class Registry:
         if tier is not None and tier not in TIER_RANK:
             raise UsageError(detail=f"Cấp '{tier}' không hợp lệ: dùng xa, huyen hoặc tinh.",
                              detail_en=f"Invalid tier '{tier}': use xa, huyen or tinh.")
+        if "," in text:
+            # "Chợ Mới, Bắc Kạn" (or "Văn Vũ, Na Rì, Bắc Kạn"): the name, then its parents.
+            name, _, above = text.partition(",")
+            if name.strip() and above.strip():
+                scope = self.find(above, parent=parent, as_parent=True)
+                return self.find(name, parent=scope, tier=tier, as_parent=as_parent)
         scope = None if parent is None else self._unit(parent) if isinstance(parent, Unit) \
             else self.find(parent, as_parent=True)
         found = self._candidates(text, scope, tier, as_parent)
@@ -249,7 +255,8 @@ class Registry:
         where, where_en = self._where(scope, tier)
         if found:
             raise AmbiguousUnit(query=text, where=where, where_en=where_en,
-                                matches="; ".join(self.label(u) for u in found))
+                                matches="; ".join(self.label(u) for u in found),
+                                example=self._example(found))
         raise self._not_found(text, scope, tier)
 
     def _candidates(self, text: str, scope: Unit | None, tier: str | None,
@@ -275,7 +282,11 @@ class Registry:
                 hits = [u for u in self._index.get(fold_key(expanded), ()) if ok(u)]
                 text = expanded
         if as_parent and len(hits) > 1:
+            # A parent has units under it; of namesakes at several tiers ("Bắc Kạn": the
+            # province and its city), the highest ("Thành phố Bắc Kạn" names the city).
             hits = [u for u in hits if u.code in self._children] or hits
+            top = max(TIER_RANK[u.tier] for u in hits)
+            hits = [u for u in hits if TIER_RANK[u.tier] == top]
         if len(hits) <= 1:
             return hits
         # Several names fold alike: an exact spelling wins, then names that have every accent typed.
@@ -285,6 +296,16 @@ class Registry:
             return exact
         fitting = [u for u in hits if compatible(text, u.name) or compatible(text, u.bare_name)]
         return fitting or hits
+
+    def _example(self, units: list[Unit]) -> str:
+        """A spelling that picks the first namesake: its full name if that differs from the
+        others' ("Tỉnh Bắc Kạn"), else the name and its parent ("Huyện Chợ Mới, Bắc Kạn")."""
+        unit = units[0]
+        if sum(u.name == unit.name for u in units) == 1:
+            return unit.name
+        parent = self.parent(unit)
+        return unit.name if parent is None or parent.tier == "tw" else \
+            f"{unit.name}, {parent.bare_name}"
 
     def _where(self, scope: Unit | None, tier: str | None) -> tuple[str, str]:
         where = where_en = ""

@@ -17,6 +17,7 @@ from .render import render_rollup
 @cli.command("rollup")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--unit", required=True, help="Đơn vị tổng hợp (huyện, tỉnh): tên hoặc mã.")
+@click.option("--parent", help="Đơn vị cấp trên, để phân biệt các đơn vị trùng tên.")
 @period_option
 @scheme_option
 @click.option("--own", default=None, help="Biểu số liệu của chính đơn vị tổng hợp (cột cấp huyện/tỉnh).")
@@ -29,7 +30,7 @@ from .render import render_rollup
 @json_option
 @force_option
 @click.pass_context
-def rollup_cmd(ctx: click.Context, paths, unit, period, scheme, own, previous, prefer_newest,
+def rollup_cmd(ctx: click.Context, paths, unit, parent, period, scheme, own, previous, prefer_newest,
                rules, extra_units, output, quiet, as_json, force) -> None:
     """Tổng hợp biểu của các đơn vị trực thuộc và biểu của chính đơn vị thành một tệp Excel.
 
@@ -53,7 +54,8 @@ def rollup_cmd(ctx: click.Context, paths, unit, period, scheme, own, previous, p
             bar.update(done - bar.pos)
         result = app.rollup(paths, unit=unit, period=period, scheme=scheme, own=own, previous=previous,
                             prefer_newest=prefer_newest, rules=rules, extra_units=extra_units,
-                            lang=lang, progress=progress if show else None)
+                            lang=lang, progress=progress if show else None,
+                            parent=parent)
     path = app.write_rollup(result, output, force=force)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))

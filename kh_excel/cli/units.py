@@ -6,8 +6,8 @@ from collections import Counter
 
 import click
 
+from .. import app
 from ..periods import SCHEMES, TWO_TIER
-from ..registry import load_registry
 from ..tiers import TIER_NAMES
 from .main import cli
 from .options import json_option
@@ -43,22 +43,23 @@ def units_cmd(scheme: str, parent: str | None, query: str | None, extra_units: s
       kh-excel units --scheme legacy-3tier --find "van vu" --parent "Na Rì"
       kh-excel units --scheme legacy-3tier --parent 066 --extra-units bo_sung.xlsx --json
     """
-    registry = load_registry(scheme, extra_units)
     if query is not None:
-        unit = registry.find(query, parent=parent)
+        unit = app.find_units(query, scheme=scheme, parent=parent, extra_units=extra_units)[0]
         if as_json:
             click.echo(json.dumps(unit.to_dict(), ensure_ascii=False, indent=2))
             return
         kind = unit.division or EXTRA_KIND
-        click.echo(f"{registry.label(unit)}: {kind}, {TIER_NAMES[unit.tier]} ({scheme}).")
+        click.echo(f"{app.unit_label(unit, extra_units=extra_units)}: {kind}, "
+                   f"{TIER_NAMES[unit.tier]} ({scheme}).")
         return
 
-    top = registry.find(parent, as_parent=True) if parent is not None else registry.nation
-    units = registry.children(top)
+    units = app.find_units(scheme=scheme, parent=parent, extra_units=extra_units)
     if as_json:
         click.echo(json.dumps([u.to_dict() for u in units], ensure_ascii=False, indent=2))
         return
-    title = registry.label(top) if top.tier != "tw" else top.name
+    top = app.find_units(parent, scheme=scheme, extra_units=extra_units, as_parent=True)[0] \
+        if parent is not None else None
+    title = app.unit_label(top, extra_units=extra_units) if top else "Việt Nam"
     click.echo(f"{title} – hệ thống {scheme}")
     if not units:
         click.echo(f"{top.name} không có đơn vị trực thuộc.")
