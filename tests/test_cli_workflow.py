@@ -1,0 +1,112 @@
+"""The district officer's day (issue 12 §2): honest exit codes and summaries of `rollup`, the
+count-without-money warning at the blank cell, small averages that are not printed as 0."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from click.testing import CliRunner
+from openpyxl import load_workbook
+
+from kh_excel.annotation import annotated_name
+from kh_excel.cli.main import cli
+from kh_excel.errors import ExitCode
+from kh_excel.forms.layout import DATA_SHEET
+
+from formfiles import XA, commune_spec, filled, named_cell
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+NA_RI = EXAMPLES / "na-ri-2023"
+
+
+def run(*args) -> object:
+    return CliRunner().invoke(cli, [str(a) for a in args], catch_exceptions=False)
+
+
+def test_a_rollup_of_another_period_says_so_once_and_stops(tmp_path):
+    out = tmp_path / "r.xlsx"
+    result = run("rollup", NA_RI, "--unit", "Huyện Na Rì", "--period", "2022", "-o", out)
+    assert result.exit_code == ExitCode.USAGE
+    assert result.stdout == ""
+    assert result.stderr == (
+        f"Lỗi: 18/18 biểu trong {NA_RI} là kỳ 2023, không phải kỳ 2022. Có phải kỳ 2023? "
+        "Chạy lại với --period 2023, hoặc chọn đúng thư mục.\n")
+    assert not out.exists()
+
+
+def test_a_rollup_without_any_valid_form_is_an_error(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "ghi-chu.txt").write_text("không phải biểu", encoding="utf-8")
+    out = tmp_path / "r.xlsx"
+    result = run("rollup", tmp_path / "in", "--unit", "Na Rì", "--period", "2023", "-o", out)
+    assert result.exit_code == ExitCode.FINDINGS
+    assert result.stderr.startswith("Lỗi: Không có biểu hợp lệ nào của Huyện Na Rì (066, Tỉnh "
+                                    "Bắc Kạn) kỳ 2023")
+    assert len(result.stderr.splitlines()) == 1
+    assert not out.exists()
+    en = run("--lang", "en", "rollup", tmp_path / "in", "--unit", "Na Rì", "--period", "2023",
+             "-o", out)
+    assert en.exit_code == 1 and en.stderr.startswith("Error: No valid form for Huyện Na Rì")
+
+
+def test_the_summary_names_the_missing_units_and_groups_findings_by_unit(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    # Three communes: 14 are missing, 10 are named. Văn Lang's broken copy has errors.
+    for name in ("2023_02137_xa-van-vu.xlsx", "2023_02143_xa-luong-thuong.xlsx"):
+        shutil.copy(NA_RI / name, src)
+    shutil.copy(EXAMPLES / "broken" / "2023_02140_xa-van-lang_am-va-so-le.xlsx", src)
+    out = tmp_path / "r.xlsx"
+    result = run("rollup", src, "--unit", "Na Rì", "--period", "2023", "-o", out)
+    assert result.exit_code == ExitCode.FINDINGS
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Hội Khuyến học huyện Na Rì, năm 2023: đã nhận biểu của 3/17 xã."
+    assert lines[1].startswith("  Chưa nộp (14): Xã Kim Hỷ, Xã Cường Lợi, Thị trấn Yến Lạc, ")
+    assert lines[1].endswith(" và 4 đơn vị khác.")
+    assert lines[1].count("Xã ") + lines[1].count("Thị trấn ") == 10
+    errors = lines.index("Lỗi (2):")
+    assert lines[errors + 1] == "  Xã Văn Lang"
+    assert lines[errors + 2].startswith("    Biểu số liệu!D12: Ô D12 (Số chi hội khuyến học) có "
+                                        "phần thập phân")
+    warnings = next(n for n, line in enumerate(lines) if line.startswith("Cảnh báo ("))
+    assert warnings > errors
+    # The warnings are shown, not only counted (the missing own form of the district here).
+    assert "  Huyện Na Rì" in lines[warnings:]
+    assert any("Chưa có biểu số liệu cấp huyện" in line for line in lines[warnings:])
+    assert lines[-1] == (f"2 lỗi, {_warnings(out)} cảnh báo. "
+                         f"Đã ghi: {out}; danh sách đầy đủ ở trang 'Kiểm tra' của tệp này.")
+
+
+def _warnings(path: Path) -> int:
+    rows = load_workbook(path, read_only=True)["Kiểm tra"].iter_rows(min_row=4, values_only=True)
+    return sum(1 for r in rows if r[0] == "Cảnh báo")
+
+
+def test_count_without_money_is_a_warning_at_the_blank_cell(tmp_path, units):
+    values = {(c, "xa"): v for c, v in XA.items() if c != "hoc_bong_tien"}
+    form = filled(tmp_path / "in", commune_spec(units), values, "2023_02137_xa-van-vu.xlsx")
+    wb = load_workbook(form)
+    blank = named_cell(wb, "hoc_bong_tien", "xa").coordinate
+    count = named_cell(wb, "hoc_bong_suat", "xa").coordinate
+    assert blank != count
+    out = tmp_path / "tra-lai"
+    result = run("check", form, "--annotate", out)
+    assert result.exit_code == ExitCode.OK  # missing data, not wrong data
+    assert (f"  Cảnh báo  Biểu số liệu!{blank}: “Học bổng: số suất” cấp xã ({count}) ghi 40 suất "
+            f"nhưng bỏ trống “Học bổng: số tiền” ({blank}).") in result.stdout
+    copy = load_workbook(out / annotated_name(form))[DATA_SHEET]
+    assert copy[blank].comment is not None and "Học bổng: số tiền" in copy[blank].comment.text
+    assert copy[count].comment is None
+    # The report writes the count without the money, and does not stop.
+    result = run("report", form, "-o", tmp_path / "bc.docx", "--text", tmp_path / "bc.md")
+    assert result.exit_code == ExitCode.OK, result.output
+    text = (tmp_path / "bc.md").read_text(encoding="utf-8")
+    assert "Trao tặng 40 suất học bổng. " in text
+
+
+def test_an_average_that_rounds_to_zero_keeps_its_digits(tmp_path, units):
+    values = {**{(c, "xa"): v for c, v in XA.items()}, ("quy_van_dong", "xa"): 45}
+    form = filled(tmp_path, commune_spec(units), values)
+    result = run("check", form)
+    assert "Quỹ vận động bình quân cấp xã chỉ 0,01 đồng/người (45 đồng" in result.stdout
+    assert "chỉ 0 đồng/người" not in result.stdout
