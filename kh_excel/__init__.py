@@ -8,8 +8,8 @@ write_rollup, draft_report, write_report, find_units, unit_label, list_indicator
 """
 __version__ = "0.1.0"
 
-_APP = ("FormsMade", "annotate", "check", "draft_report", "find_units", "list_indicators",
-        "make_forms", "rollup", "unit_label", "write_report", "write_rollup")
+_APP = ("FormsMade", "annotate", "check", "check_output", "draft_report", "find_units",
+        "list_indicators", "make_forms", "rollup", "unit_label", "write_report", "write_rollup")
 __all__ = [*_APP, "check_paths", "read_form"]
 
 

@@ -29,11 +29,43 @@ if TYPE_CHECKING:  # pragma: no cover - names for the annotations only
     from .rollups import RollupResult
     from .units import Unit
 
-__all__ = ["FormsMade", "annotate", "check", "draft_report", "find_units", "list_indicators",
+__all__ = ["FormsMade", "annotate", "check", "check_output", "draft_report", "find_units", "list_indicators",
            "make_forms", "rollup", "unit_label", "write_report", "write_rollup"]
 
 PathLike = str | os.PathLike
 Progress = Callable[[int, int], None]
+
+
+# What each kind of output is, and the one suffix it may have (Excel warns about an xlsx file
+# named .xls; Word will not open a .doc that is a docx).
+OUTPUT_KINDS = {
+    "form": (".xlsx", "biểu mẫu Excel", "an Excel form"),
+    "rollup": (".xlsx", "tệp tổng hợp Excel", "an Excel roll-up"),
+    "report": (".docx", "văn bản Word", "a Word document"),
+    "text": (".md", "bản chữ Markdown", "a Markdown text"),
+    "trace": (".json", "tệp JSON", "a JSON file"),
+}
+
+
+def check_output(path: PathLike, kind: str, *, force: bool = False) -> Path:
+    """Refuse an output whose suffix does not fit its format, or that exists without ``force``.
+
+    ``kind`` is one of :data:`OUTPUT_KINDS` (``form``, ``rollup``, ``report``, ``text``,
+    ``trace``); called before any work, so that a wrong name costs nothing."""
+    from .outputs import check_writable
+
+    suffix, what, what_en = OUTPUT_KINDS[kind]
+    path = Path(path)
+    if path.suffix.lower() != suffix:
+        given = f"'{path.suffix}'" if path.suffix else "không có đuôi"
+        given_en = f"'{path.suffix}'" if path.suffix else "none"
+        better = path.with_suffix(suffix).name if path.name not in ("", ".", "..") else suffix
+        raise UsageError(
+            detail=f"Tệp kết quả {path} là {what} nên phải có đuôi {suffix} (đuôi hiện tại: "
+                   f"{given}). Hãy đặt tên như {better}.",
+            detail_en=f"The output {path} is {what_en}, so its name must end in {suffix} (it "
+                      f"ends in {given_en}). Name it like {better}.")
+    return check_writable(path, force)
 
 
 @dataclass
@@ -74,6 +106,7 @@ def make_forms(*, period: str, unit: str | None = None, parent: str | None = Non
         raise UsageError(
             detail="Cần --unit và -o (một biểu), hoặc --children-of và --out-dir (nhiều biểu).",
             detail_en="Give --unit and -o (one form), or --children-of and --out-dir (many).")
+    check_output(output, "form", force=force)
     registry = load_registry(scheme, extra_units)
     found = registry.find(unit, parent=parent, tier=tier)
     spec = FormSpec(found.tier, scheme, period_, found, registry.parent(found))
@@ -182,6 +215,7 @@ def write_rollup(result: RollupResult, path: PathLike, *, force: bool = False) -
     """Write the roll-up workbook (the next tier's input) atomically; returns its path."""
     from .rollups import write_rollup_workbook
 
+    check_output(path, "rollup", force=force)
     return write_rollup_workbook(result, path, force=force)
 
 
@@ -202,4 +236,9 @@ def write_report(report: Report, docx: PathLike, *, text: PathLike | None = None
     """Write the drafted report as Word (and Markdown and the trace JSON if asked)."""
     from .report import write_report as _write
 
+    # The Word file's suffix, and outputs named twice, are checked by the report writer.
+    given = [Path(p).resolve() for p in (docx, text, trace) if p is not None]
+    for path, kind in ((text, "text"), (trace, "trace")):
+        if path is not None and len(set(given)) == len(given):
+            check_output(path, kind, force=force)
     return _write(report, docx, text=text, trace=trace, force=force)

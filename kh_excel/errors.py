@@ -27,8 +27,11 @@ class KhError(Exception):
         self.params = params
         super().__init__(self.message("vi"))
 
-    def message(self, lang: str = "vi") -> str:
+    def message(self, lang: str = "vi", cli: bool = False) -> str:
+        """The message in ``lang``; ``cli`` words it for the command line (flags, not arguments)."""
         template = self.en if lang == "en" else self.vi
+        if cli:
+            template = getattr(self, "en_cli" if lang == "en" else "vi_cli", template)
         return template.format(**self.params)
 
 
@@ -91,10 +94,12 @@ class TierMismatch(KhError):
 
 
 class OutputExists(KhError):
-    """An output file exists and --force was not given."""
+    """An output file exists and overwriting it was not asked for (``force=True``, ``--force``)."""
 
-    vi = "Tệp {path} đã có. Thêm --force để ghi đè, hoặc chọn tên tệp khác."
-    en = "{path} exists. Add --force to overwrite it, or choose another file name."
+    vi = "Tệp {path} đã có. Gọi lại với force=True để ghi đè, hoặc chọn tên tệp khác."
+    en = "{path} exists. Pass force=True to overwrite it, or choose another file name."
+    vi_cli = "Tệp {path} đã có. Thêm --force để ghi đè, hoặc chọn tên tệp khác."
+    en_cli = "{path} exists. Add --force to overwrite it, or choose another file name."
 
 
 class BadDataFile(KhError):

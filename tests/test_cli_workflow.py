@@ -110,3 +110,52 @@ def test_an_average_that_rounds_to_zero_keeps_its_digits(tmp_path, units):
     result = run("check", form)
     assert "Quỹ vận động bình quân cấp xã chỉ 0,01 đồng/người (45 đồng" in result.stdout
     assert "chỉ 0 đồng/người" not in result.stdout
+
+
+# -- §4 file names and formats, §5 messages from Python -------------------------------------------
+
+import pytest  # noqa: E402
+
+import kh_excel  # noqa: E402
+from kh_excel.errors import OutputExists, UsageError  # noqa: E402
+
+
+@pytest.mark.parametrize("args, name, suffix", [
+    (("template", "--unit", "Huyện Na Rì", "--period", "2023", "-o"), "NaRi.xls", ".xlsx"),
+    (("template", "--unit", "Huyện Na Rì", "--period", "2023", "-o"), "NaRi", ".xlsx"),
+    (("rollup", NA_RI, "--unit", "Na Rì", "--period", "2023", "-o"), "tong-hop.ods", ".xlsx"),
+])
+def test_an_output_suffix_that_does_not_fit_is_refused(tmp_path, args, name, suffix):
+    out = tmp_path / name
+    result = run(*args, out)
+    assert result.exit_code == ExitCode.USAGE
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"Lỗi: Tệp kết quả {out} là ")
+    assert f"nên phải có đuôi {suffix}" in line
+    assert line.endswith(f"Hãy đặt tên như {Path(name).stem}{suffix}.")
+    assert not out.exists() and list(tmp_path.iterdir()) == []
+
+
+def test_report_text_and_trace_suffixes(tmp_path):
+    rollup = tmp_path / "r.xlsx"
+    assert run("rollup", NA_RI, "--unit", "Na Rì", "--period", "2023", "-o", rollup).exit_code == 0
+    for option, name, suffix in (("--text", "bc.txt", ".md"), ("--trace", "nguon.txt", ".json")):
+        result = run("report", rollup, "-o", tmp_path / "bc.docx", option, tmp_path / name)
+        assert result.exit_code == ExitCode.USAGE
+        assert f"nên phải có đuôi {suffix}" in result.stderr
+        assert not (tmp_path / "bc.docx").exists()
+    en = run("--lang", "en", "report", rollup, "-o", tmp_path / "bc.docx", "--text",
+             tmp_path / "bc.txt")
+    assert "Error: The output " in en.stderr and "must end in .md" in en.stderr
+
+
+def test_from_python_messages_name_the_argument(tmp_path):
+    out = tmp_path / "NaRi.xlsx"
+    kh_excel.make_forms(unit="Huyện Na Rì", period="2023", output=out)
+    with pytest.raises(OutputExists) as err:
+        kh_excel.make_forms(unit="Huyện Na Rì", period="2023", output=out)
+    assert "force=True" in str(err.value) and "--force" not in str(err.value)
+    assert "force=True" in err.value.message("en")
+    with pytest.raises(UsageError) as err:
+        kh_excel.make_forms(unit="Huyện Na Rì", period="2023", output=tmp_path / "NaRi.xls")
+    assert "phải có đuôi .xlsx" in str(err.value)

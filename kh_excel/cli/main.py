@@ -34,7 +34,7 @@ class KhGroup(click.Group):
                 raise
             lang = (ctx.obj or {}).get("lang", "vi")
             prefix = "Error" if lang == "en" else "Lỗi"
-            click.echo(f"{prefix}: {exc.message(lang)}", err=True)
+            click.echo(f"{prefix}: {exc.message(lang, cli=True)}", err=True)
             ctx.exit(int(exc.exit_code))
 
 

@@ -7,7 +7,6 @@ import sys
 import click
 
 from ..errors import ExitCode
-from ..outputs import check_writable
 from .. import app
 from .main import cli
 from .options import force_option, json_option, period_option, scheme_option
@@ -45,7 +44,7 @@ def rollup_cmd(ctx: click.Context, paths, unit, parent, period, scheme, own, pre
       kh-excel rollup bieu-xa/ --unit "Tỉnh Thái Nguyên" --period 2025 -o ThaiNguyen_2025.xlsx
     """
     lang = ctx.obj.get("lang", "vi")
-    check_writable(output, force)  # before the work, not after it
+    app.check_output(output, "rollup", force=force)  # before the work, not after it
     show = not quiet and not as_json and sys.stderr.isatty()
     with click.progressbar(length=0, label="Đang đọc biểu", file=sys.stderr) if show else \
             _NoBar() as bar:
