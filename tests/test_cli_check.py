@@ -337,4 +337,4 @@ def test_the_entry_point_flushes_everything_and_keeps_the_exit_code(tmp_path):
     assert missing.returncode == 2 and missing.stdout == ""
     assert missing.stderr.startswith("Lỗi: Không có tệp hoặc thư mục")
     assert kh("check", CLEAN).returncode == 0
-    assert kh("--version").stdout.startswith("kh-excel, version")
+    assert kh("--version").stdout.startswith("kh-excel, phiên bản")

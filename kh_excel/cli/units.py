@@ -10,11 +10,35 @@ from .. import app
 from ..periods import SCHEMES, TWO_TIER
 from ..tiers import TIER_NAMES
 from .main import cli
+from .i18n import english
 from .options import json_option
 
 EXTRA_KIND = "đơn vị bổ sung"  # shown in place of a division for the user's own units
 
 
+@english(
+    """List or find administrative units (provinces, districts, communes).
+
+    Without --parent: the provinces and centrally-run cities. With --parent: the units
+    directly below it (code, name, kind) and how many. Names may be typed with or without
+    accents and with or without "Xã", "Huyện"...; "Chợ Mới, Bắc Kạn" names the parent too.
+
+    \b
+    Examples:
+      kh-excel units
+      kh-excel units --scheme legacy-3tier --parent "Bắc Kạn"
+      kh-excel units --scheme legacy-3tier --parent "Na Rì"
+      kh-excel units --scheme legacy-3tier --find "van vu" --parent "Na Rì"
+      kh-excel units --scheme legacy-3tier --parent 066 --extra-units bo_sung.xlsx --json
+    """,
+    scheme="Administrative scheme: two-tier-2025 (province – commune, from 1/7/2025; the "
+           "default) or legacy-3tier (province – district – commune, until 30/6/2025).",
+    parent="Code or name of a unit: list the units directly below it.",
+    query="Find one unit by name (with or without accents) or code; --parent narrows the "
+          "search.",
+    extra_units="A CSV/XLSX file of extra units (associations, bodies attached to a unit), "
+                "columns: ma, ten, cap, truc_thuoc.",
+    as_json="Print the result as JSON (exactly what the library returns).")
 @cli.command("units")
 @click.option("--scheme", type=click.Choice(SCHEMES), default=TWO_TIER,
               help="Hệ thống đơn vị hành chính: two-tier-2025 (tỉnh – xã, từ 1/7/2025; mặc định) "
@@ -33,7 +57,7 @@ def units_cmd(scheme: str, parent: str | None, query: str | None, extra_units: s
 
     Không có --parent: liệt kê các tỉnh, thành phố. Có --parent: liệt kê các đơn vị trực
     thuộc (mã, tên, loại) và số lượng. Tên viết có dấu hay không dấu, có hay không có chữ
-    "Xã", "Huyện" … đều được.
+    "Xã", "Huyện" … đều được; "Chợ Mới, Bắc Kạn" ghi kèm đơn vị cấp trên.
 
     \b
     Ví dụ:
