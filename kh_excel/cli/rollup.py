@@ -26,7 +26,7 @@ from .render import render_rollup
       kh-excel rollup bieu-xa/ --unit "Huyện Na Rì" --period 2023 -o NaRi_2023_tong-hop.xlsx
       kh-excel rollup bieu-xa/ --unit "Na Rì" --period 2023 --own NaRi_cap-huyen.xlsx \\
           --previous NaRi_2022_tong-hop.xlsx -o NaRi_2023_tong-hop.xlsx
-      kh-excel rollup bieu-xa/ --unit "Tỉnh Thái Nguyên" --period 2025 -o ThaiNguyen_2025.xlsx
+      kh-excel rollup bieu-xa-2025/ --unit "Tỉnh Thái Nguyên" --period 2025 -o ThaiNguyen_2025.xlsx
     """,
     unit="The unit rolled up (district, province): name or code; \"Chợ Mới, Bắc Kạn\" names "
          "its parent too.",
@@ -75,7 +75,7 @@ def rollup_cmd(ctx: click.Context, paths, unit, parent, period, scheme, own, pre
       kh-excel rollup bieu-xa/ --unit "Huyện Na Rì" --period 2023 -o NaRi_2023_tong-hop.xlsx
       kh-excel rollup bieu-xa/ --unit "Na Rì" --period 2023 --own NaRi_cap-huyen.xlsx \\
           --previous NaRi_2022_tong-hop.xlsx -o NaRi_2023_tong-hop.xlsx
-      kh-excel rollup bieu-xa/ --unit "Tỉnh Thái Nguyên" --period 2025 -o ThaiNguyen_2025.xlsx
+      kh-excel rollup bieu-xa-2025/ --unit "Tỉnh Thái Nguyên" --period 2025 -o ThaiNguyen_2025.xlsx
     """
     lang = ctx.obj.get("lang", "vi")
     app.check_output(output, "rollup", force=force)  # before the work, not after it
