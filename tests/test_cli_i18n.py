@@ -35,6 +35,11 @@ def run(*args, env=None):
     (("rollup", "x", "--unit"), "Lỗi: Tuỳ chọn '--unit' cần một giá trị.",
      "Error: Option '--unit' requires an argument."),
     (("tong-hop",), "Lỗi: Không có lệnh 'tong-hop'.", "Error: No such command 'tong-hop'."),
+    # `report <folder>`: the case of the issue.
+    (("report", Path(__file__).parent, "-o", "bc.docx"),
+     f"Lỗi: Giá trị không hợp lệ cho 'INPUT': Tệp '{Path(__file__).parent}' là một thư mục, "
+     "cần một tệp.",
+     f"Error: Invalid value for 'INPUT': File '{Path(__file__).parent}' is a directory."),
 ])
 def test_usage_errors_in_both_languages(args, vi, en):
     result = run(*args)

@@ -80,7 +80,8 @@ def rollup_cmd(ctx: click.Context, paths, unit, parent, period, scheme, own, pre
     lang = ctx.obj.get("lang", "vi")
     app.check_output(output, "rollup", force=force)  # before the work, not after it
     show = not quiet and not as_json and sys.stderr.isatty()
-    with click.progressbar(length=0, label="Đang đọc biểu", file=sys.stderr) if show else \
+    label = "Reading the forms" if lang == "en" else "Đang đọc biểu"
+    with click.progressbar(length=0, label=label, file=sys.stderr) if show else \
             _NoBar() as bar:
         def progress(done: int, total: int) -> None:
             bar.length = total
