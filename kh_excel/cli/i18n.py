@@ -132,7 +132,21 @@ def lang_from(args: Sequence[str], environ: Mapping[str, str]) -> str:
     return value if value in LANGS else "vi"
 
 
+class _Noun(str):
+    """"file", "directory", "path": click names its Path type once, when a command is defined,
+    and capitalises the name when it reports an error; the name then follows the language."""
+
+    def title(self) -> str:
+        word = CLICK_VI[str(self)] if _current[0] == "vi" else str(self)
+        return word[:1].upper() + word[1:]
+
+
+_NOUNS = ("file", "directory", "path")
+
+
 def gettext(message: str) -> str:
+    if message in _NOUNS:
+        return _Noun(message)
     return CLICK_VI.get(message, message) if _current[0] == "vi" else message
 
 
