@@ -234,14 +234,14 @@ class Registry:
         if tier is not None and tier not in TIER_RANK:
             raise UsageError(detail=f"Cấp '{tier}' không hợp lệ: dùng xa, huyen hoặc tinh.",
                              detail_en=f"Invalid tier '{tier}': use xa, huyen or tinh.")
-        if "," in text:
-            # "Chợ Mới, Bắc Kạn" (or "Văn Vũ, Na Rì, Bắc Kạn"): the name, then its parents.
-            name, _, above = text.partition(",")
-            if name.strip() and above.strip():
-                scope = self.find(above, parent=parent, as_parent=True)
-                return self.find(name, parent=scope, tier=tier, as_parent=as_parent)
         scope = None if parent is None else self._unit(parent) if isinstance(parent, Unit) \
             else self.find(parent, as_parent=True)
+        name, _, above = text.partition(",")
+        if name.strip() and above.strip() and not self._candidates(text, scope, tier, as_parent):
+            # "Chợ Mới, Bắc Kạn" (or "Văn Vũ, Na Rì, Bắc Kạn"): the name, then its parents;
+            # a name that itself holds a comma (a user's extra unit) is found as it is.
+            return self.find(name, parent=self.find(above, parent=scope, as_parent=True),
+                             tier=tier, as_parent=as_parent)
         found = self._candidates(text, scope, tier, as_parent)
         if not found and tier is not None:
             any_tier = self._candidates(text, scope, None, as_parent)

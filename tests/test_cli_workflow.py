@@ -77,6 +77,21 @@ def test_the_summary_names_the_missing_units_and_groups_findings_by_unit(tmp_pat
                          f"Đã ghi: {out}; danh sách đầy đủ ở trang 'Kiểm tra' của tệp này.")
 
 
+def test_the_summary_in_english(tmp_path):
+    src = tmp_path / "in"
+    src.mkdir()
+    shutil.copy(NA_RI / "2023_02137_xa-van-vu.xlsx", src)
+    out = tmp_path / "r.xlsx"
+    result = run("--lang", "en", "rollup", src, "--unit", "Na Rì", "--period", "2023", "-o", out)
+    assert result.exit_code == ExitCode.OK
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Hội Khuyến học huyện Na Rì, 2023: 1/17 units received."
+    assert lines[1].startswith("  Missing (16): Xã Văn Lang, ") and lines[1].endswith(" and 6 more.")
+    assert "Warning (1):" in lines
+    assert lines[-1] == (f"0 error(s), {_warnings(out)} warning(s). Written: {out}; the full list "
+                         "is on its sheet 'Kiểm tra'.")
+
+
 def _warnings(path: Path) -> int:
     rows = load_workbook(path, read_only=True)["Kiểm tra"].iter_rows(min_row=4, values_only=True)
     return sum(1 for r in rows if r[0] == "Cảnh báo")

@@ -480,3 +480,12 @@ def test_ambiguity_hint_fits_the_candidates(legacy):
         legacy.find("Bắc Kạn")
     assert "(ví dụ 'Tỉnh Bắc Kạn')" in err.value.message()
     assert "(e.g. 'Tỉnh Bắc Kạn')" in err.value.message("en")
+
+
+def test_a_name_with_a_comma_of_its_own(tmp_path):
+    path = tmp_path / "extra.csv"
+    path.write_text('ma,ten,cap,truc_thuoc\nNR-1,"Ban Khuyến học, Công an huyện",xa,066\n',
+                    encoding="utf-8")
+    registry = load_registry(LEGACY, path)
+    assert registry.find("Ban Khuyến học, Công an huyện").code == "NR-1"
+    assert registry.find("Văn Vũ, Na Rì").code == "02137"
