@@ -29,7 +29,8 @@ OWN = "2023_066_huyen-na-ri_cap-rieng.xlsx"
 README = (ROOT / "README.md").read_text(encoding="utf-8")
 
 # Lines of the README's sh blocks that set a machine up rather than use kh-excel.
-SETUP = ("git clone ", "cd kh-excel", "python3 -m venv ", ".venv/bin/python -m pytest")
+SETUP = ("git clone ", "cd kh-excel", "python3 -m venv ", ".venv/bin/python -m pytest",
+         "pip install ")
 
 
 def _block_commands(text: str, language: str) -> list[str]:
