@@ -92,6 +92,8 @@ class Registry:
     ``len()`` and iteration include the nation root ("VN") and any extra units.
     """
 
+    _explaining = False  # True while an ambiguity's example spelling is being tried
+
     def __init__(self, scheme: str, units: Iterable[Unit]) -> None:
         self.scheme = scheme
         self._units: list[Unit] = []
@@ -256,7 +258,7 @@ class Registry:
         if found:
             raise AmbiguousUnit(query=text, where=where, where_en=where_en,
                                 matches="; ".join(self.label(u) for u in found),
-                                example=self._example(found))
+                                example="" if self._explaining else self._example(found))
         raise self._not_found(text, scope, tier)
 
     def _candidates(self, text: str, scope: Unit | None, tier: str | None,
@@ -299,13 +301,22 @@ class Registry:
 
     def _example(self, units: list[Unit]) -> str:
         """A spelling that picks the first namesake: its full name if that differs from the
-        others' ("Tỉnh Bắc Kạn"), else the name and its parent ("Huyện Chợ Mới, Bắc Kạn")."""
+        others' ("Tỉnh Bắc Kạn"), else with as many parents as it takes ("Huyện Chợ Mới, Bắc
+        Kạn")."""
         unit = units[0]
-        if sum(u.name == unit.name for u in units) == 1:
-            return unit.name
-        parent = self.parent(unit)
-        return unit.name if parent is None or parent.tier == "tw" else \
-            f"{unit.name}, {parent.bare_name}"
+        above = [a.bare_name for a in self.ancestors(unit) if a.tier != "tw"]
+        self._explaining = True  # the trials below raise without looking for examples
+        try:
+            for depth in range(len(above) + 1):  # as few parents as it takes
+                text = ", ".join([unit.name, *above[:depth]])
+                try:
+                    if self.find(text) == unit:
+                        return text
+                except KhError:
+                    pass
+        finally:
+            self._explaining = False
+        return unit.code
 
     def _where(self, scope: Unit | None, tier: str | None) -> tuple[str, str]:
         where = where_en = ""

@@ -489,3 +489,18 @@ def test_a_name_with_a_comma_of_its_own(tmp_path):
     registry = load_registry(LEGACY, path)
     assert registry.find("Ban Khuyến học, Công an huyện").code == "NR-1"
     assert registry.find("Văn Vũ, Na Rì").code == "02137"
+
+
+@pytest.mark.parametrize("scheme", [LEGACY, "two-tier-2025"])
+def test_every_ambiguity_hint_resolves_to_the_first_candidate(scheme):
+    registry = load_registry(scheme)
+    seen = 0
+    for name in sorted({u.bare_name for u in registry if u.tier != "tw"}):
+        try:
+            registry.find(name)
+        except AmbiguousUnit as err:
+            seen += 1
+            first = err.params["matches"].split("; ")[0]    # "Huyện Chợ Mới (065, Tỉnh …)"
+            code = first.rsplit(" (", 1)[1].split(",")[0].rstrip(")")
+            assert registry.find(err.params["example"]).code == code, (name, err.params["example"])
+    assert seen > 100  # namesakes are common: the check is not vacuous
