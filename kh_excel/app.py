@@ -13,12 +13,13 @@ need them, so that importing this module stays cheap for every front end.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import UsageError
+from .errors import NothingToRollUp, UsageError, WrongPeriod
 from .periods import Period, scheme_for
 
 if TYPE_CHECKING:  # pragma: no cover - names for the annotations only
@@ -186,10 +187,6 @@ def rollup(paths: Iterable[PathLike], *, unit: str, period: str, scheme: str | N
 
 def _refuse_an_empty_rollup(result: RollupResult, paths: list[PathLike]) -> None:
     """Stop when most forms are for another period, or when no form at all could be used."""
-    from collections import Counter
-
-    from .errors import NothingToRollUp, WrongPeriod
-
     where = ", ".join(str(p) for p in paths)
     subs = [r.submission for r in result.files if r.submission is not None]
     periods = Counter(s.period for s in subs if s.period)
