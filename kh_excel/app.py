@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import NothingToRollUp, UsageError, WrongPeriod
+from .errors import ExitCode, NothingToRollUp, UsageError, WrongPeriod
 from .periods import Period, scheme_for
 
 if TYPE_CHECKING:  # pragma: no cover - names for the annotations only
@@ -204,8 +204,11 @@ def _refuse_an_empty_rollup(result: RollupResult, paths: list[PathLike]) -> None
     up = result.parent
     unit = f"{result.unit.name} ({result.unit.code}" + (
         f", {up.name})" if up is not None and up.tier != "tw" else ")")
-    raise NothingToRollUp(unit=unit, period=result.period, paths=where,
-                          files=len(subs), why=why, why_en=why_en)
+    error = NothingToRollUp(unit=unit, period=result.period, paths=where,
+                            files=len(subs), why=why, why_en=why_en)
+    if result.files and not subs:  # nothing could even be read: unreadable input, exit code 3
+        error.exit_code = ExitCode.BAD_INPUT
+    raise error
 
 
 def write_rollup(result: RollupResult, path: PathLike, *, force: bool = False) -> Path:

@@ -49,6 +49,25 @@ def test_a_rollup_without_any_valid_form_is_an_error(tmp_path):
     assert en.exit_code == 1 and en.stderr.startswith("Error: No valid form for Huyện Na Rì")
 
 
+def test_a_rollup_of_unreadable_files_only_exits_3(tmp_path):
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "bao-cao.xlsx").write_bytes(b"%PDF-1.4 not a workbook")
+    result = run("rollup", tmp_path / "in", "--unit", "Na Rì", "--period", "2023",
+                 "-o", tmp_path / "r.xlsx")
+    assert result.exit_code == ExitCode.BAD_INPUT
+    assert result.stderr.startswith("Lỗi: Không có biểu hợp lệ nào của Huyện Na Rì")
+    assert "kh-excel check" in result.stderr and not (tmp_path / "r.xlsx").exists()
+
+
+def test_a_small_average_in_the_report_is_not_zero():
+    from decimal import Decimal
+
+    from kh_excel.report.filters import per_person
+    assert per_person(Decimal(45) / Decimal(3280)) == "dưới 1 đồng"
+    assert per_person(Decimal("0.5")) == "1 đồng"
+    assert per_person(Decimal("69600")) == "69.600 đồng"
+
+
 def test_the_summary_names_the_missing_units_and_groups_findings_by_unit(tmp_path):
     src = tmp_path / "in"
     src.mkdir()
