@@ -30,8 +30,8 @@ if TYPE_CHECKING:  # pragma: no cover - names for the annotations only
     from .rollups import RollupResult
     from .units import Unit
 
-__all__ = ["FormsMade", "annotate", "check", "check_output", "draft_report", "find_units", "list_indicators",
-           "make_forms", "rollup", "unit_label", "write_report", "write_rollup"]
+__all__ = ["FormsMade", "annotate", "check", "check_output", "draft_report", "find_units",
+           "list_indicators", "make_forms", "rollup", "unit_label", "write_report", "write_rollup"]
 
 PathLike = str | os.PathLike
 Progress = Callable[[int, int], None]

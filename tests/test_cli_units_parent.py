@@ -1,4 +1,5 @@
-"""Picking a unit by name in every command: --parent, "Chợ Mới, Bắc Kạn", namesakes (issue 12 §1)."""
+"""Picking a unit by name in every command: --parent, "Chợ Mới, Bắc Kạn", namesakes (issue 12
+§1)."""
 from __future__ import annotations
 
 import pytest
@@ -51,7 +52,8 @@ def test_template_children_of_with_parent(tmp_path, args):
     assert result.exit_code == ExitCode.OK, result.output
     names = sorted(p.name for p in (tmp_path / "b").iterdir())
     assert len(names) == 14  # huyện Chợ Mới (Bắc Kạn) had 14 communes in the last GSO list
-    assert all(n.startswith("2023_02") for n in names)  # Bắc Kạn's communes (02086…), not An Giang's (30…)
+    # Bắc Kạn's communes (02086…), not An Giang's (30…).
+    assert all(n.startswith("2023_02") for n in names)
 
 
 def test_template_one_form_with_parent_in_the_name(tmp_path):

@@ -48,7 +48,8 @@ CLICK_VI = {
     "Try '{command} {option}' for help.": "Xem hướng dẫn bằng lệnh: {command} {option}",
     "No such option {name!r}.": "Không có tuỳ chọn {name!r}.",
     "No such command {name!r}.": "Không có lệnh {name!r}.",
-    "Invalid start character for option ({option})": "Tuỳ chọn phải bắt đầu bằng dấu '-' ({option})",
+    "Invalid start character for option ({option})":
+        "Tuỳ chọn phải bắt đầu bằng dấu '-' ({option})",
     "Option {name!r} does not take a value.": "Tuỳ chọn {name!r} không nhận giá trị.",
     "Argument {name!r} takes {nargs} values.": "Tham số {name!r} cần {nargs} giá trị.",
     "file": "tệp",

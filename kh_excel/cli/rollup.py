@@ -86,10 +86,10 @@ def rollup_cmd(ctx: click.Context, paths, unit, parent, period, scheme, own, pre
         def progress(done: int, total: int) -> None:
             bar.length = total
             bar.update(done - bar.pos)
-        result = app.rollup(paths, unit=unit, period=period, scheme=scheme, own=own, previous=previous,
-                            prefer_newest=prefer_newest, rules=rules, extra_units=extra_units,
-                            lang=lang, progress=progress if show else None,
-                            parent=parent)
+        result = app.rollup(paths, unit=unit, parent=parent, period=period, scheme=scheme,
+                            own=own, previous=previous, prefer_newest=prefer_newest, rules=rules,
+                            extra_units=extra_units, lang=lang,
+                            progress=progress if show else None)
     path = app.write_rollup(result, output, force=force)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
