@@ -77,3 +77,14 @@ def test_rollup_has_parent(tmp_path):
                  "-o", str(tmp_path / "r.xlsx"))
     assert result.exit_code == ExitCode.USAGE
     assert "thêm --parent" in result.stderr
+
+
+def test_units_in_english():
+    result = run("--lang", "en", "units", "--scheme", "legacy-3tier", "--parent", "Bắc Kạn")
+    assert result.exit_code == ExitCode.OK
+    lines = result.stdout.splitlines()
+    assert lines[0] == "Tỉnh Bắc Kạn (06) – scheme legacy-3tier"
+    assert lines[-1] == "Total: 8 units (7 huyện, 1 thành phố)."
+    result = run("--lang", "en", "units", "--scheme", "legacy-3tier", "--find", "Chợ Mới, Bắc Kạn")
+    assert result.stdout == ("Huyện Chợ Mới (065, Tỉnh Bắc Kạn): Huyện, district level "
+                             "(legacy-3tier).\n")

@@ -8,7 +8,7 @@ import click
 
 from .. import app
 from ..periods import SCHEMES, TWO_TIER
-from ..tiers import TIER_NAMES
+from ..tiers import TIER_NAMES, TIER_NAMES_EN
 from .main import cli
 from .i18n import english
 from .options import json_option
@@ -51,8 +51,9 @@ EXTRA_KIND = "đơn vị bổ sung"  # shown in place of a division for the user
               help="Tệp CSV/XLSX các đơn vị bổ sung (hội, ban khuyến học trực thuộc), "
                    "cột: ma, ten, cap, truc_thuoc.")
 @json_option
-def units_cmd(scheme: str, parent: str | None, query: str | None, extra_units: str | None,
-              as_json: bool) -> None:
+@click.pass_context
+def units_cmd(ctx: click.Context, scheme: str, parent: str | None, query: str | None,
+              extra_units: str | None, as_json: bool) -> None:
     """Liệt kê hoặc tìm đơn vị hành chính (tỉnh, huyện, xã).
 
     Không có --parent: liệt kê các tỉnh, thành phố. Có --parent: liệt kê các đơn vị trực
@@ -67,14 +68,16 @@ def units_cmd(scheme: str, parent: str | None, query: str | None, extra_units: s
       kh-excel units --scheme legacy-3tier --find "van vu" --parent "Na Rì"
       kh-excel units --scheme legacy-3tier --parent 066 --extra-units bo_sung.xlsx --json
     """
+    en = ctx.obj.get("lang") == "en"
     if query is not None:
         unit = app.find_units(query, scheme=scheme, parent=parent, extra_units=extra_units)[0]
         if as_json:
             click.echo(json.dumps(unit.to_dict(), ensure_ascii=False, indent=2))
             return
         kind = unit.division or EXTRA_KIND
-        click.echo(f"{app.unit_label(unit, extra_units=extra_units)}: {kind}, "
-                   f"{TIER_NAMES[unit.tier]} ({scheme}).")
+        level = f"{TIER_NAMES_EN[unit.tier]} level" if en else TIER_NAMES[unit.tier]
+        click.echo(f"{app.unit_label(unit, extra_units=extra_units)}: {kind}, {level} "
+                   f"({scheme}).")
         return
 
     units = app.find_units(scheme=scheme, parent=parent, extra_units=extra_units)
@@ -84,9 +87,10 @@ def units_cmd(scheme: str, parent: str | None, query: str | None, extra_units: s
     top = app.find_units(parent, scheme=scheme, extra_units=extra_units, as_parent=True)[0] \
         if parent is not None else None
     title = app.unit_label(top, extra_units=extra_units) if top else "Việt Nam"
-    click.echo(f"{title} – hệ thống {scheme}")
+    click.echo(f"{title} – scheme {scheme}" if en else f"{title} – hệ thống {scheme}")
     if not units:
-        click.echo(f"{top.name} không có đơn vị trực thuộc.")
+        click.echo(f"{top.name} has no units below it." if en
+                   else f"{top.name} không có đơn vị trực thuộc.")
         return
     code_width = max(len(u.code) for u in units)
     name_width = min(max(len(u.name) for u in units), 45)
@@ -94,4 +98,5 @@ def units_cmd(scheme: str, parent: str | None, query: str | None, extra_units: s
         click.echo(f"  {u.code:<{code_width}}  {u.name:<{name_width}}  {u.division or EXTRA_KIND}")
     kinds = Counter((u.division or EXTRA_KIND).lower() for u in units)
     detail = ", ".join(f"{n} {kind}" for kind, n in kinds.most_common())
-    click.echo(f"Cộng: {len(units)} đơn vị ({detail}).")
+    click.echo(f"Total: {len(units)} units ({detail})." if en
+               else f"Cộng: {len(units)} đơn vị ({detail}).")
