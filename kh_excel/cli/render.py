@@ -45,6 +45,7 @@ def render_rollup(result, path, lang: str = "vi") -> None:
     """A roll-up's summary: coverage and the missing units by name, headline totals, errors
     and warnings grouped by unit, and where the full list is (the Kiểm tra sheet)."""
     from ..catalogue import load_catalogue
+    from ..forms.layout import FINDINGS_SHEET
     from ..numfmt import format_number
 
     en = lang == "en"
@@ -77,13 +78,10 @@ def render_rollup(result, path, lang: str = "vi") -> None:
         _grouped(result, [f for f in shown if f.severity is sev], sev, lang)
     if en:
         click.echo(f"{s['loi']} error(s), {s['canh_bao']} warning(s). Written: {path}; the full "
-                   f"list is on its sheet '{L_FINDINGS}'.")
+                   f"list is on its sheet '{FINDINGS_SHEET}'.")
     else:
         click.echo(f"{s['loi']} lỗi, {s['canh_bao']} cảnh báo. Đã ghi: {path}; danh sách đầy đủ "
-                   f"ở trang '{L_FINDINGS}' của tệp này.")
-
-
-L_FINDINGS = "Kiểm tra"  # layout.FINDINGS_SHEET, not imported: it would load the form layout
+                   f"ở trang '{FINDINGS_SHEET}' của tệp này.")
 
 
 def _grouped(result, findings, sev: Severity, lang: str) -> None:
