@@ -194,3 +194,26 @@ def test_from_python_messages_name_the_argument(tmp_path):
     with pytest.raises(UsageError) as err:
         kh_excel.make_forms(unit="Huyện Na Rì", period="2023", output=tmp_path / "NaRi.xls")
     assert "phải có đuôi .xlsx" in str(err.value)
+
+
+def test_a_long_list_of_findings_is_cut_with_the_count_of_the_rest(tmp_path):
+    from kh_excel.cli import render
+
+    src = tmp_path / "in"
+    shutil.copytree(EXAMPLES / "broken", src)
+    result = run("rollup", src, "--unit", "Na Rì", "--period", "2023", "-o", tmp_path / "r.xlsx")
+    errors = [line for line in result.stdout.splitlines() if line.startswith("    ")]
+    assert len(errors) > 3
+    shown = dict(render.MAX_SHOWN)
+    try:
+        render.MAX_SHOWN.update(loi=2, canh_bao=1)
+        short = run("rollup", src, "--unit", "Na Rì", "--period", "2023",
+                    "-o", tmp_path / "r2.xlsx")
+    finally:
+        render.MAX_SHOWN.update(shown)
+    lines = short.stdout.splitlines()
+    n_errors = int(next(x for x in lines if x.startswith("Lỗi (")).split("(")[1].rstrip("):"))
+    assert f"  … và {n_errors - 2} mục khác" in lines
+    body = lines[lines.index(f"Lỗi ({n_errors}):"):]
+    assert sum(1 for x in body[:body.index(f"  … và {n_errors - 2} mục khác")]
+               if x.startswith("    ")) == 2

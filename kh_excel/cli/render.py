@@ -85,28 +85,32 @@ def render_rollup(result, path, lang: str = "vi") -> None:
 
 
 def _grouped(result, findings, sev: Severity, lang: str) -> None:
-    """Findings of one severity under the name of their unit, the most affected units first."""
+    """Findings of one severity under the name of their unit, in the order of the files, up to
+    :data:`MAX_SHOWN` lines; then how many more there are."""
+    import os.path
+
     if not findings:
         return
     groups: dict[str, list] = {}
     for f in findings:
         groups.setdefault(f.unit_name or f.unit or f.file or result.unit.name, []).append(f)
-    colour = _COLOURS[sev.value]
-    click.secho(f"{severity_label(sev, lang)} ({len(findings)}):", fg=colour, bold=True)
-    budget = MAX_SHOWN[sev.value]
+    click.secho(f"{severity_label(sev, lang)} ({len(findings)}):", fg=_COLOURS[sev.value],
+                bold=True)
+    shown = 0
     for name, items in groups.items():
-        if budget <= 0:
+        room = MAX_SHOWN[sev.value] - shown
+        if room <= 0:
             break
         click.echo(f"  {name}")
         files = {f.file for f in items if f.file}
-        for f in items[:budget]:
+        for f in items[:room]:
             where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else ""
-            if len(files) > 1 and f.file:
-                where = f"{f.file.rsplit('/', 1)[-1]} {where}".strip()
+            if len(files) > 1 and f.file:  # a unit with two files: say which one
+                where = f"{os.path.basename(f.file)} {where}".strip()
             click.echo("    " + (f"{where}: " if where else "") + f.message)
-        budget -= len(items)
-    if budget < 0:
-        more = -budget
+        shown += min(len(items), room)
+    if shown < len(findings):
+        more = len(findings) - shown
         click.echo(f"  … and {more} more" if lang == "en" else f"  … và {more} mục khác")
 
 
