@@ -3,6 +3,7 @@ carries its result, read back equal to the roll-up's JSON by python-calamine and
 (data_only), and equal to what LibreOffice computes."""
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -115,3 +116,26 @@ def test_a_rollup_read_back_gives_the_same_figures(na_ri):
         if (code, level) in sub.values:
             assert float(sub.values[(code, level)]) == pytest.approx(float(value)), (code, level)
     assert sub.values[("hoi_vien", "tong")] == result.value("hoi_vien", "tong")
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not soffice_available(), reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_agrees_cell_by_cell_with_a_sai_in_the_check_column(tmp_path):
+    """Forms with mistakes in the roll-up: the check column says "Sai" in both."""
+    src = tmp_path / "in"
+    shutil.copytree(EXAMPLES / "na-ri-2023", src)
+    for name in ("2023_02143_xa-luong-thuong.xlsx", "2023_02140_xa-van-lang.xlsx"):
+        (src / name).unlink()
+    for path in (EXAMPLES / "broken").glob("2023_0214[03]_*.xlsx"):
+        shutil.copy(path, src)
+    result = kh_excel.rollup([src], unit="Huyện Na Rì", period="2023")
+    path = kh_excel.write_rollup(result, tmp_path / "r.xlsx")
+    saved, = resave_xlsx([path], tmp_path / "lo")
+    ours, theirs = _cells(path)[L.DATA_SHEET], _cells(saved)[L.DATA_SHEET]
+    assert "Sai" in ours.values()
+    assert ours.keys() == theirs.keys()
+    for ref, value in ours.items():
+        if isinstance(value, float):
+            assert theirs[ref] == pytest.approx(value, rel=1e-12), ref
+        else:
+            assert theirs[ref] == value, ref
