@@ -133,3 +133,13 @@ def test_language_from_the_command_line():
     assert i18n.lang_from(["check"], {"KH_EXCEL_LANG": "EN"}) == "en"
     assert i18n.lang_from(["check", "--", "--lang", "en"], {}) == "vi"
     assert i18n.lang_from(["--lang", "fr"], {}) == "vi"
+
+
+def test_lang_after_the_command_says_where_it_goes():
+    result = run("units", "--lang", "vi")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == ("Lỗi: --lang đặt ngay sau kh-excel, trước tên lệnh: "
+                                              "kh-excel --lang en units …")
+    result = run("units", "--lang=en")
+    assert result.stderr.splitlines()[-1] == ("Error: --lang goes before the command: "
+                                              "kh-excel --lang en units …")

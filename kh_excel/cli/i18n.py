@@ -234,3 +234,15 @@ class Bilingual:
 
 class KhCommand(Bilingual, click.Command):
     """A kh-excel command: help in Vietnamese or English."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        try:
+            return super().parse_args(ctx, args)
+        except click.NoSuchOption as exc:
+            if exc.option_name.split("=")[0] == "--lang":  # the group's option, put too late
+                exc.message = (
+                    f"--lang goes before the command: kh-excel --lang en {self.name} …"
+                    if _current[0] == "en" else
+                    f"--lang đặt ngay sau kh-excel, trước tên lệnh: kh-excel --lang en "
+                    f"{self.name} …")
+            raise

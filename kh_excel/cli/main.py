@@ -64,6 +64,8 @@ def cli(ctx: click.Context, lang: str, debug: bool) -> None:
       kh-excel template --children-of "Na Rì" --period 2024 --out-dir bieu_mau/
       kh-excel indicators
     """
+    if ctx.get_parameter_source("lang") is click.core.ParameterSource.DEFAULT:
+        lang = i18n.current()  # as read before parsing: a --lang misplaced after the command
     ctx.ensure_object(dict)
     ctx.obj.update(lang=lang, debug=debug)
     i18n.set_lang(lang)
