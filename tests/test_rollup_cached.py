@@ -139,3 +139,24 @@ def test_libreoffice_agrees_cell_by_cell_with_a_sai_in_the_check_column(tmp_path
             assert theirs[ref] == pytest.approx(value, rel=1e-12), ref
         else:
             assert theirs[ref] == value, ref
+
+
+@pytest.mark.libreoffice
+@pytest.mark.skipif(not soffice_available(), reason="LibreOffice (soffice) is not installed")
+def test_libreoffice_agrees_with_a_thieu_in_the_check_column(tmp_path, units):
+    """A count of awards without its money in the roll-up: "Thiếu" in both."""
+    from formfiles import XA, commune_spec, filled
+
+    values = {(c, "xa"): v for c, v in XA.items() if c != "hoc_bong_tien"}
+    filled(tmp_path / "in", commune_spec(units), values, "2023_02137_xa-van-vu.xlsx")
+    for blank in (tmp_path / "in").glob(".*"):
+        blank.unlink()
+    result = kh_excel.rollup([tmp_path / "in"], unit="Huyện Na Rì", period="2023")
+    path = kh_excel.write_rollup(result, tmp_path / "r.xlsx")
+    saved, = resave_xlsx([path], tmp_path / "lo")
+    ours, theirs = _cells(path)[L.DATA_SHEET], _cells(saved)[L.DATA_SHEET]
+    assert "Thiếu" in ours.values()
+    assert ours.keys() == theirs.keys()
+    for ref, value in ours.items():
+        assert theirs[ref] == (pytest.approx(value, rel=1e-12) if isinstance(value, float)
+                               else value), ref
