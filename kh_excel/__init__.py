@@ -4,12 +4,12 @@
     result = kh_excel.rollup(["examples/na-ri-2023"], unit="Huyện Na Rì", period="2023")
 
 The use cases (``kh_excel.app``) are exported here: make_forms, check, annotate, rollup,
-write_rollup, draft_report, write_report, find_units, list_indicators.
+write_rollup, draft_report, write_report, find_units, unit_label, list_indicators.
 """
 __version__ = "0.1.0"
 
-_APP = ("FormsMade", "annotate", "check", "draft_report", "find_units", "list_indicators",
-        "make_forms", "rollup", "write_report", "write_rollup")
+_APP = ("FormsMade", "annotate", "check", "check_output", "draft_report", "find_units",
+        "list_indicators", "make_forms", "rollup", "unit_label", "write_report", "write_rollup")
 __all__ = [*_APP, "check_paths", "read_form"]
 
 

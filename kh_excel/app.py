@@ -13,12 +13,13 @@ need them, so that importing this module stays cheap for every front end.
 from __future__ import annotations
 
 import os
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from .errors import UsageError
+from .errors import ExitCode, NothingToRollUp, UsageError, WrongPeriod
 from .periods import Period, scheme_for
 
 if TYPE_CHECKING:  # pragma: no cover - names for the annotations only
@@ -29,11 +30,43 @@ if TYPE_CHECKING:  # pragma: no cover - names for the annotations only
     from .rollups import RollupResult
     from .units import Unit
 
-__all__ = ["FormsMade", "annotate", "check", "draft_report", "find_units", "list_indicators",
-           "make_forms", "rollup", "write_report", "write_rollup"]
+__all__ = ["FormsMade", "annotate", "check", "check_output", "draft_report", "find_units",
+           "list_indicators", "make_forms", "rollup", "unit_label", "write_report", "write_rollup"]
 
 PathLike = str | os.PathLike
 Progress = Callable[[int, int], None]
+
+
+# What each kind of output is, and the one suffix it may have (Excel warns about an xlsx file
+# named .xls; Word will not open a .doc that is a docx).
+OUTPUT_KINDS = {
+    "form": (".xlsx", "biểu mẫu Excel", "an Excel form"),
+    "rollup": (".xlsx", "tệp tổng hợp Excel", "an Excel roll-up"),
+    "report": (".docx", "văn bản Word", "a Word document"),
+    "text": (".md", "bản chữ Markdown", "a Markdown text"),
+    "trace": (".json", "tệp JSON", "a JSON file"),
+}
+
+
+def check_output(path: PathLike, kind: str, *, force: bool = False) -> Path:
+    """Refuse an output whose suffix does not fit its format, or that exists without ``force``.
+
+    ``kind`` is one of :data:`OUTPUT_KINDS` (``form``, ``rollup``, ``report``, ``text``,
+    ``trace``); called before any work, so that a wrong name costs nothing."""
+    from .outputs import check_writable
+
+    suffix, what, what_en = OUTPUT_KINDS[kind]
+    path = Path(path)
+    if path.suffix.lower() != suffix:
+        given = f"'{path.suffix}'" if path.suffix else "không có đuôi"
+        given_en = f"'{path.suffix}'" if path.suffix else "none"
+        better = path.with_suffix(suffix).name if path.name not in ("", ".", "..") else suffix
+        raise UsageError(
+            detail=f"Tệp kết quả {path} là {what} nên phải có đuôi {suffix} (đuôi hiện tại: "
+                   f"{given}). Hãy đặt tên như {better}.",
+            detail_en=f"The output {path} is {what_en}, so its name must end in {suffix} (it "
+                      f"ends in {given_en}). Name it like {better}.")
+    return check_writable(path, force)
 
 
 @dataclass
@@ -74,6 +107,7 @@ def make_forms(*, period: str, unit: str | None = None, parent: str | None = Non
         raise UsageError(
             detail="Cần --unit và -o (một biểu), hoặc --children-of và --out-dir (nhiều biểu).",
             detail_en="Give --unit and -o (one form), or --children-of and --out-dir (many).")
+    check_output(output, "form", force=force)
     registry = load_registry(scheme, extra_units)
     found = registry.find(unit, parent=parent, tier=tier)
     spec = FormSpec(found.tier, scheme, period_, found, registry.parent(found))
@@ -81,16 +115,26 @@ def make_forms(*, period: str, unit: str | None = None, parent: str | None = Non
 
 
 def find_units(query: str | None = None, *, scheme: str, parent: str | None = None,
-               extra_units: PathLike | None = None) -> list[Unit]:
+               extra_units: PathLike | None = None, as_parent: bool = False) -> list[Unit]:
     """The unit named ``query`` (a one-element list), or the units directly under ``parent``
-    (the provinces when no parent is given)."""
+    (the provinces when no parent is given).
+
+    Names may carry their parents ("Chợ Mới, Bắc Kạn"); ``as_parent`` reads ``query`` as a
+    parent would be read ("Bắc Kạn" is then the province, not the city)."""
     from .registry import load_registry
 
     registry = load_registry(scheme, extra_units)
     if query is not None:
-        return [registry.find(query, parent=parent)]
+        return [registry.find(query, parent=parent, as_parent=as_parent)]
     top = registry.find(parent, as_parent=True) if parent is not None else registry.nation
     return list(registry.children(top))
+
+
+def unit_label(unit: Unit, *, extra_units: PathLike | None = None) -> str:
+    """"Xã Văn Vũ (02137, Huyện Na Rì, Tỉnh Bắc Kạn)": a unit with its code and parents."""
+    from .registry import load_registry
+
+    return load_registry(unit.scheme, extra_units).label(unit)
 
 
 def list_indicators() -> Catalogue:
@@ -122,19 +166,56 @@ def rollup(paths: Iterable[PathLike], *, unit: str, period: str, scheme: str | N
            own: PathLike | None = None, previous: PathLike | None = None,
            prefer_newest: bool = False, rules: PathLike | None = None,
            extra_units: PathLike | None = None, lang: str = "vi", jobs: int | None = None,
-           progress: Progress | None = None) -> RollupResult:
-    """Check the children's forms and the unit's own form in ``paths`` and add them up."""
+           progress: Progress | None = None, parent: str | None = None) -> RollupResult:
+    """Check the children's forms and the unit's own form in ``paths`` and add them up.
+
+    ``parent`` tells namesakes apart ("Chợ Mới" in ``parent="Bắc Kạn"``)."""
     from .rollups import rollup as _rollup
 
-    return _rollup(paths, unit=unit, period=period, scheme=scheme, own=own, previous=previous,
-                   prefer_newest=prefer_newest, rules=None if rules is None else str(rules),
-                   extra_units=extra_units, lang=lang, jobs=jobs, progress=progress)
+    if parent is not None:
+        from .registry import load_registry
+
+        registry = load_registry(scheme_for(Period.parse(period), scheme), extra_units)
+        unit = registry.find(unit, parent=parent, as_parent=True)
+    paths = list(paths)
+    result = _rollup(paths, unit=unit, period=period, scheme=scheme, own=own, previous=previous,
+                     prefer_newest=prefer_newest, rules=None if rules is None else str(rules),
+                     extra_units=extra_units, lang=lang, jobs=jobs, progress=progress)
+    _refuse_an_empty_rollup(result, [*paths, *([own] if own else [])])
+    return result
+
+
+def _refuse_an_empty_rollup(result: RollupResult, paths: list[PathLike]) -> None:
+    """Stop when most forms are for another period, or when no form at all could be used."""
+    where = ", ".join(str(p) for p in paths)
+    subs = [r.submission for r in result.files if r.submission is not None]
+    periods = Counter(s.period for s in subs if s.period)
+    if periods:
+        found, count = periods.most_common(1)[0]
+        if found != str(result.period) and count * 2 > len(subs):
+            raise WrongPeriod(count=count, files=len(subs), paths=where, found=found,
+                              period=result.period)
+    if result.received or result.own_path:
+        return
+    why = ("Không có tệp biểu mẫu nào (.xlsx, .xlsm, .xls)." if not result.files else
+           "Xem lỗi của từng tệp bằng lệnh: kh-excel check " + where)
+    why_en = ("There are no form files (.xlsx, .xlsm, .xls)." if not result.files else
+              "See each file's errors with: kh-excel check " + where)
+    up = result.parent
+    unit = f"{result.unit.name} ({result.unit.code}" + (
+        f", {up.name})" if up is not None and up.tier != "tw" else ")")
+    error = NothingToRollUp(unit=unit, period=result.period, paths=where,
+                            files=len(subs), why=why, why_en=why_en)
+    if result.files and not subs:  # nothing could even be read: unreadable input, exit code 3
+        error.exit_code = ExitCode.BAD_INPUT
+    raise error
 
 
 def write_rollup(result: RollupResult, path: PathLike, *, force: bool = False) -> Path:
     """Write the roll-up workbook (the next tier's input) atomically; returns its path."""
     from .rollups import write_rollup_workbook
 
+    check_output(path, "rollup", force=force)
     return write_rollup_workbook(result, path, force=force)
 
 
@@ -155,4 +236,9 @@ def write_report(report: Report, docx: PathLike, *, text: PathLike | None = None
     """Write the drafted report as Word (and Markdown and the trace JSON if asked)."""
     from .report import write_report as _write
 
+    # The Word file's suffix, and outputs named twice, are checked by the report writer.
+    given = [Path(p).resolve() for p in (docx, text, trace) if p is not None]
+    for path, kind in ((text, "text"), (trace, "trace")):
+        if path is not None and len(set(given)) == len(given):
+            check_output(path, kind, force=force)
     return _write(report, docx, text=text, trace=trace, force=force)

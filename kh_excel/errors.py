@@ -27,8 +27,11 @@ class KhError(Exception):
         self.params = params
         super().__init__(self.message("vi"))
 
-    def message(self, lang: str = "vi") -> str:
+    def message(self, lang: str = "vi", cli: bool = False) -> str:
+        """The message in ``lang``; ``cli`` words it for the command line (flags, not arguments)."""
         template = self.en if lang == "en" else self.vi
+        if cli:
+            template = getattr(self, "en_cli" if lang == "en" else "vi_cli", template)
         return template.format(**self.params)
 
 
@@ -78,9 +81,9 @@ class AmbiguousUnit(KhError):
     """Several units match the name given."""
 
     vi = ("Tên '{query}' trùng với nhiều đơn vị{where}: {matches}. "
-          "Ghi rõ hơn (ví dụ 'Xã …'), dùng mã đơn vị, hoặc thêm --parent.")
+          "Ghi rõ hơn (ví dụ '{example}'), dùng mã đơn vị, hoặc thêm --parent.")
     en = ("'{query}' matches several units{where_en}: {matches}. "
-          "Be more precise (e.g. 'Xã …'), use the unit code, or add --parent.")
+          "Be more precise (e.g. '{example}'), use the unit code, or add --parent.")
 
 
 class TierMismatch(KhError):
@@ -91,10 +94,12 @@ class TierMismatch(KhError):
 
 
 class OutputExists(KhError):
-    """An output file exists and --force was not given."""
+    """An output file exists and overwriting it was not asked for (``force=True``, ``--force``)."""
 
-    vi = "Tệp {path} đã có. Thêm --force để ghi đè, hoặc chọn tên tệp khác."
-    en = "{path} exists. Add --force to overwrite it, or choose another file name."
+    vi = "Tệp {path} đã có. Gọi lại với force=True để ghi đè, hoặc chọn tên tệp khác."
+    en = "{path} exists. Pass force=True to overwrite it, or choose another file name."
+    vi_cli = "Tệp {path} đã có. Thêm --force để ghi đè, hoặc chọn tên tệp khác."
+    en_cli = "{path} exists. Add --force to overwrite it, or choose another file name."
 
 
 class BadDataFile(KhError):
@@ -153,3 +158,22 @@ class OutputNotWritable(KhError):
 
     vi = "Không ghi được vào {path}: {detail} Hãy chọn thư mục khác."
     en = "Cannot write to {path}: {detail_en} Choose another folder."
+
+
+class NothingToRollUp(KhError):
+    """A roll-up with no valid child form and no own form: there is nothing to add up."""
+
+    exit_code = ExitCode.FINDINGS
+    vi = ("Không có biểu hợp lệ nào của {unit} kỳ {period} trong {paths} ({files} tệp đọc "
+          "được): chưa ghi tệp tổng hợp. {why}")
+    en = ("No valid form for {unit}, period {period}, in {paths} ({files} readable file(s)): "
+          "no roll-up written. {why_en}")
+
+
+class WrongPeriod(KhError):
+    """Most forms given are for another period than the one asked for."""
+
+    vi = ("{count}/{files} biểu trong {paths} là kỳ {found}, không phải kỳ {period}. "
+          "Có phải kỳ {found}? Chạy lại với --period {found}, hoặc chọn đúng thư mục.")
+    en = ("{count} of {files} forms in {paths} are for period {found}, not {period}. "
+          "Did you mean period {found}? Run again with --period {found}, or pick the right folder.")

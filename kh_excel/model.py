@@ -73,6 +73,8 @@ class Submission:
     stated: dict[tuple[str, str], Number] = field(default_factory=dict)  # derived cells as shown
     texts: dict[str, str] = field(default_factory=dict)
     info: dict[str, str] = field(default_factory=dict)
+    # Input cells left blank, (code, level) → (sheet, cell): where a finding asks for a figure.
+    blanks: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
 
     @property
     def tier(self) -> str:

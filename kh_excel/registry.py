@@ -92,6 +92,8 @@ class Registry:
     ``len()`` and iteration include the nation root ("VN") and any extra units.
     """
 
+    _explaining = False  # True while an ambiguity's example spelling is being tried
+
     def __init__(self, scheme: str, units: Iterable[Unit]) -> None:
         self.scheme = scheme
         self._units: list[Unit] = []
@@ -236,6 +238,12 @@ class Registry:
                              detail_en=f"Invalid tier '{tier}': use xa, huyen or tinh.")
         scope = None if parent is None else self._unit(parent) if isinstance(parent, Unit) \
             else self.find(parent, as_parent=True)
+        name, _, above = text.partition(",")
+        if name.strip() and above.strip() and not self._candidates(text, scope, tier, as_parent):
+            # "Chợ Mới, Bắc Kạn" (or "Văn Vũ, Na Rì, Bắc Kạn"): the name, then its parents;
+            # a name that itself holds a comma (a user's extra unit) is found as it is.
+            return self.find(name, parent=self.find(above, parent=scope, as_parent=True),
+                             tier=tier, as_parent=as_parent)
         found = self._candidates(text, scope, tier, as_parent)
         if not found and tier is not None:
             any_tier = self._candidates(text, scope, None, as_parent)
@@ -249,7 +257,8 @@ class Registry:
         where, where_en = self._where(scope, tier)
         if found:
             raise AmbiguousUnit(query=text, where=where, where_en=where_en,
-                                matches="; ".join(self.label(u) for u in found))
+                                matches="; ".join(self.label(u) for u in found),
+                                example="" if self._explaining else self._example(found))
         raise self._not_found(text, scope, tier)
 
     def _candidates(self, text: str, scope: Unit | None, tier: str | None,
@@ -275,7 +284,11 @@ class Registry:
                 hits = [u for u in self._index.get(fold_key(expanded), ()) if ok(u)]
                 text = expanded
         if as_parent and len(hits) > 1:
+            # A parent has units under it; of namesakes at several tiers ("Bắc Kạn": the
+            # province and its city), the highest ("Thành phố Bắc Kạn" names the city).
             hits = [u for u in hits if u.code in self._children] or hits
+            top = max(TIER_RANK[u.tier] for u in hits)
+            hits = [u for u in hits if TIER_RANK[u.tier] == top]
         if len(hits) <= 1:
             return hits
         # Several names fold alike: an exact spelling wins, then names that have every accent typed.
@@ -285,6 +298,25 @@ class Registry:
             return exact
         fitting = [u for u in hits if compatible(text, u.name) or compatible(text, u.bare_name)]
         return fitting or hits
+
+    def _example(self, units: list[Unit]) -> str:
+        """A spelling that picks the first namesake: its full name if that differs from the
+        others' ("Tỉnh Bắc Kạn"), else with as many parents as it takes ("Huyện Chợ Mới, Bắc
+        Kạn")."""
+        unit = units[0]
+        above = [a.bare_name for a in self.ancestors(unit) if a.tier != "tw"]
+        self._explaining = True  # the trials below raise without looking for examples
+        try:
+            for depth in range(len(above) + 1):  # as few parents as it takes
+                text = ", ".join([unit.name, *above[:depth]])
+                try:
+                    if self.find(text) == unit:
+                        return text
+                except KhError:
+                    pass
+        finally:
+            self._explaining = False
+        return unit.code
 
     def _where(self, scope: Unit | None, tier: str | None) -> tuple[str, str]:
         where = where_en = ""

@@ -57,7 +57,7 @@ def test_broken_examples_exit_1_with_findings_grouped_by_file():
     lines = result.output.splitlines()
     assert lines[0] == "Xã Văn Vũ — " + str(BROKEN / "2023_02137_xa-van-vu_chu-trong-o-so.xlsx")
     assert lines[1].startswith("  Lỗi       Biểu số liệu!D8: Ô D8 (Tổng số hội viên) chứa 'mười'")
-    assert lines[-1] == "Đã kiểm tra 5 tệp: 0 tệp không có vấn đề; 7 lỗi, 4 cảnh báo, 0 thông tin."
+    assert lines[-1] == "Đã kiểm tra 5 tệp: 0 tệp không có vấn đề; 5 lỗi, 6 cảnh báo, 0 thông tin."
     titles = [line for line in lines if not line.startswith("  ")][:-1]
     assert len(titles) == 5
     assert hashes(BROKEN) == before
@@ -117,7 +117,7 @@ def test_english_output():
     assert "  Error     Biểu số liệu!D21: Cell D21 (Học bổng: số suất) is negative (-3)." \
         in result.output
     assert result.output.splitlines()[-1] == \
-        "Checked 5 file(s): 0 without findings; 7 error(s), 4 warning(s), 0 info."
+        "Checked 5 file(s): 0 without findings; 5 error(s), 6 warning(s), 0 info."
 
 
 def test_every_bad_input_exits_3_without_a_traceback_and_is_left_unchanged(tmp_path, units):
@@ -191,7 +191,8 @@ def test_annotate_writes_marked_copies_and_leaves_originals(broken, tmp_path):
     rows = list(wb[REPORT_SHEET].iter_rows(values_only=True))
     assert rows[0] == ("Mức độ", "Trang", "Ô", "Nội dung", "Mã quy tắc")
     assert {(r[0], r[2], r[4]) for r in rows[1:]} == {
-        ("Lỗi", "D12", "so_le"), ("Lỗi", "D21", "so_am"), ("Lỗi", "D22", "co_tien_thieu_suat")}
+        ("Lỗi", "D12", "so_le"), ("Lỗi", "D21", "so_am"),
+        ("Cảnh báo", "D22", "co_tien_thieu_suat")}
     # The copy is still the unit's form: it reads back with the same figures.
     again = check_paths([copy]).files[0]
     assert again.submission.unit_code == "02140" and len(again.findings) == 3
@@ -330,10 +331,10 @@ def test_the_entry_point_flushes_everything_and_keeps_the_exit_code(tmp_path):
     broken = kh("check", BROKEN)
     assert broken.returncode == 1 and broken.stderr == ""
     assert broken.stdout.splitlines()[-1] == \
-        "Đã kiểm tra 5 tệp: 0 tệp không có vấn đề; 7 lỗi, 4 cảnh báo, 0 thông tin."
+        "Đã kiểm tra 5 tệp: 0 tệp không có vấn đề; 5 lỗi, 6 cảnh báo, 0 thông tin."
     assert broken.stdout == run("check", BROKEN).output  # the same as through click's runner
     missing = kh("check", tmp_path / "khong-co")
     assert missing.returncode == 2 and missing.stdout == ""
     assert missing.stderr.startswith("Lỗi: Không có tệp hoặc thư mục")
     assert kh("check", CLEAN).returncode == 0
-    assert kh("--version").stdout.startswith("kh-excel, version")
+    assert kh("--version").stdout.startswith("kh-excel, phiên bản")

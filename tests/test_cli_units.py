@@ -86,7 +86,7 @@ def test_ambiguous_name_is_a_usage_error():
         "Lỗi: Tên 'Thi tran Yen Lac' trùng với nhiều đơn vị: "
         "Thị trấn Yến Lạc (02155, Huyện Na Rì, Tỉnh Bắc Kạn); "
         "Thị trấn Yên Lạc (09025, Huyện Yên Lạc, Tỉnh Vĩnh Phúc). "
-        "Ghi rõ hơn (ví dụ 'Xã …'), dùng mã đơn vị, hoặc thêm --parent.\n")
+        "Ghi rõ hơn (ví dụ 'Thị trấn Yến Lạc'), dùng mã đơn vị, hoặc thêm --parent.\n")
 
 
 def test_unknown_unit_suggests():

@@ -276,8 +276,11 @@ def test_write_form_is_atomic_and_refuses_to_overwrite(tmp_path, units):
     before = path.read_bytes()
     with pytest.raises(OutputExists) as err:
         write_form(path, _spec(units, "huyen"))
-    assert err.value.message() == (f"Tệp {path} đã có. Thêm --force để ghi đè, hoặc chọn tên "
-                                   "tệp khác.")
+    # From Python the message names the argument; the command line names the flag.
+    assert err.value.message() == (f"Tệp {path} đã có. Gọi lại với force=True để ghi đè, hoặc "
+                                   "chọn tên tệp khác.")
+    assert err.value.message(cli=True) == (f"Tệp {path} đã có. Thêm --force để ghi đè, hoặc "
+                                           "chọn tên tệp khác.")
     assert path.read_bytes() == before
     write_form(path, spec, force=True)
     assert path.read_bytes() == before  # reproducible: no timestamps

@@ -144,7 +144,7 @@ def test_unaccented_namesakes_are_ambiguous(legacy):
         "Tên 'Thi tran Yen Lac' trùng với nhiều đơn vị: "
         "Thị trấn Yến Lạc (02155, Huyện Na Rì, Tỉnh Bắc Kạn); "
         "Thị trấn Yên Lạc (09025, Huyện Yên Lạc, Tỉnh Vĩnh Phúc). "
-        "Ghi rõ hơn (ví dụ 'Xã …'), dùng mã đơn vị, hoặc thêm --parent.")
+        "Ghi rõ hơn (ví dụ 'Thị trấn Yến Lạc'), dùng mã đơn vị, hoặc thêm --parent.")
     assert err.value.exit_code == ExitCode.USAGE
 
 
@@ -356,11 +356,11 @@ def test_bad_extra_file_lists_every_bad_row(tmp_path):
 
 def test_bad_extra_file_ambiguous_parent(tmp_path):
     path = tmp_path / "amb.csv"
-    path.write_text("code,name,parent\nA1,Ban A,Bắc Kạn\n", encoding="utf-8")
+    path.write_text("code,name,parent\nA1,Ban A,Chợ Mới\n", encoding="utf-8")
     with pytest.raises(BadDataFile) as err:
         load_registry(LEGACY, path)
-    assert ("dòng 2: đơn vị trực thuộc: Tên 'Bắc Kạn' trùng với nhiều đơn vị: Tỉnh Bắc Kạn (06); "
-            "Thành phố Bắc Kạn (058, Tỉnh Bắc Kạn).") in err.value.message()
+    assert ("dòng 2: đơn vị trực thuộc: Tên 'Chợ Mới' trùng với nhiều đơn vị: Huyện Chợ Mới "
+            "(065, Tỉnh Bắc Kạn); Huyện Chợ Mới (893, Tỉnh An Giang).") in err.value.message()
 
 
 @pytest.mark.parametrize("name, content, detail", [
@@ -433,3 +433,75 @@ def test_build_script_derives_divisions_and_is_deterministic():
     assert script.render(rows, "abc").endswith("02155,066,Thị trấn Yến Lạc\n")
     _, bad = script.build_rows([{"code": 1, "name": "Vùng X", "districts": []}])
     assert bad[0] == "tinh 'Vùng X': no prefix among ('Thành phố', 'Tỉnh')"
+
+
+# -- names with their parents, and namesakes at several tiers (issue 12 §1) ---------------------
+
+@pytest.mark.parametrize("query, code", [
+    ("Chợ Mới, Bắc Kạn", "065"), ("Huyện Chợ Mới, An Giang", "893"),
+    ("huyen cho moi, bac kan", "065"),
+    ("Văn Vũ, Na Rì, Bắc Kạn", "02137"), ("Văn Vũ, Na Rì", "02137"),
+    ("Bắc Kạn, Bắc Kạn", "058"),  # the city inside the province
+])
+def test_a_name_may_carry_its_parents(legacy, query, code):
+    assert legacy.find(query).code == code
+
+
+def test_a_name_with_its_parent_and_a_parent_option(legacy):
+    assert legacy.find("Yên Lạc, Yên Lạc", parent="Vĩnh Phúc").code == "09025"
+    with pytest.raises(UnitNotFound):
+        legacy.find("Chợ Mới, Bắc Kạn", parent="An Giang")
+
+
+def test_province_and_city_namesakes(legacy):
+    # As a parent or with a tier, "Bắc Kạn" is the province; a prefix names either one.
+    assert legacy.find("Bắc Kạn", as_parent=True).code == "06"
+    assert legacy.find("Bắc Kạn", tier="tinh").code == "06"
+    assert legacy.find("Bắc Kạn", tier="huyen").code == "058"
+    assert legacy.find("Thành phố Bắc Kạn", as_parent=True).code == "058"
+    assert legacy.find("TP Bắc Kạn").code == "058"
+    assert legacy.find("Tỉnh Bắc Kạn").code == "06"
+    assert legacy.find("Xuất Hóa", parent="Bắc Kạn").code == "01855"
+    # Namesakes of one tier stay ambiguous as parents: the two Huyện Chợ Mới.
+    with pytest.raises(AmbiguousUnit):
+        legacy.find("Chợ Mới", as_parent=True)
+
+
+def test_ambiguity_hint_fits_the_candidates(legacy):
+    with pytest.raises(AmbiguousUnit) as err:
+        legacy.find("Chợ Mới")
+    message = err.value.message()
+    assert message == (
+        "Tên 'Chợ Mới' trùng với nhiều đơn vị: Huyện Chợ Mới (065, Tỉnh Bắc Kạn); "
+        "Huyện Chợ Mới (893, Tỉnh An Giang); Thị trấn Chợ Mới (30628, Huyện Chợ Mới, "
+        "Tỉnh An Giang). Ghi rõ hơn (ví dụ 'Huyện Chợ Mới, Bắc Kạn'), dùng mã đơn vị, hoặc "
+        "thêm --parent.")
+    assert legacy.find("Huyện Chợ Mới, Bắc Kạn").code == "065"  # the hint works
+    with pytest.raises(AmbiguousUnit) as err:
+        legacy.find("Bắc Kạn")
+    assert "(ví dụ 'Tỉnh Bắc Kạn')" in err.value.message()
+    assert "(e.g. 'Tỉnh Bắc Kạn')" in err.value.message("en")
+
+
+def test_a_name_with_a_comma_of_its_own(tmp_path):
+    path = tmp_path / "extra.csv"
+    path.write_text('ma,ten,cap,truc_thuoc\nNR-1,"Ban Khuyến học, Công an huyện",xa,066\n',
+                    encoding="utf-8")
+    registry = load_registry(LEGACY, path)
+    assert registry.find("Ban Khuyến học, Công an huyện").code == "NR-1"
+    assert registry.find("Văn Vũ, Na Rì").code == "02137"
+
+
+@pytest.mark.parametrize("scheme", [LEGACY, "two-tier-2025"])
+def test_every_ambiguity_hint_resolves_to_the_first_candidate(scheme):
+    registry = load_registry(scheme)
+    seen = 0
+    for name in sorted({u.bare_name for u in registry if u.tier != "tw"}):
+        try:
+            registry.find(name)
+        except AmbiguousUnit as err:
+            seen += 1
+            first = err.params["matches"].split("; ")[0]    # "Huyện Chợ Mới (065, Tỉnh …)"
+            code = first.rsplit(" (", 1)[1].split(",")[0].rstrip(")")
+            assert registry.find(err.params["example"]).code == code, (name, err.params["example"])
+    assert seen > 100  # namesakes are common: the check is not vacuous

@@ -9,10 +9,27 @@ from .. import app
 from ..checking import unreadable_count
 from ..errors import ExitCode, UsageError
 from .main import cli
+from .i18n import english
 from .options import force_option, json_option
 from .render import render_annotated, render_check
 
 
+@english(
+    """Check filled forms (files or folders) and report every problem by file, sheet and cell.
+
+    Exit codes: 0 no errors, 1 data errors, 2 wrong usage, 3 a file could not be read.
+
+    \b
+    Examples:
+      kh-excel check bieu_mau_da_nop/
+      kh-excel check 2024_02125_van-vu.xlsx --annotate tra_lai/
+      kh-excel check bieu_mau_da_nop/ --json > ket_qua.json
+    """,
+    rules="An extra or replacing rulebook (TOML).",
+    annotate_dir="Folder for marked-up copies of the files with problems (cells coloured and "
+                 "commented).",
+    as_json="Print the result as JSON (exactly what the library returns).",
+    force="Overwrite output files that exist.")
 @cli.command("check")
 @click.argument("paths", nargs=-1, required=True)
 @click.option("--rules", "rules", default=None, help="Tệp quy tắc kiểm tra bổ sung hoặc thay thế (TOML).")

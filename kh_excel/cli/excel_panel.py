@@ -5,10 +5,27 @@ from pathlib import Path
 
 import click
 
+from .i18n import english
 from .main import cli
 from .options import force_option
 
 
+@english(
+    """Make the Excel control panel (.xlsm) with the buttons Tạo biểu mẫu, Kiểm tra, Tổng hợp,
+    Lập báo cáo.
+
+    The buttons call kh-excel (Python) through xlwings; they need Windows, Excel and
+    pip install "kh-excel[excel]". Make the panel on the machine that will use it: the path of
+    Python is written into the panel's xlwings.conf sheet.
+
+    \b
+    Examples:
+      kh-excel excel-panel -o BangDieuKhien.xlsm
+      kh-excel excel-panel -o D:\\KhuyenHoc\\BangDieuKhien.xlsm --force
+    """,
+    output="The panel to write (.xlsm).",
+    interpreter="Path of the Python the buttons run (default: the Python running this command).",
+    force="Overwrite output files that exist.")
 @cli.command("excel-panel")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), required=True,
               help="Tệp bảng điều khiển sẽ tạo (.xlsm).")

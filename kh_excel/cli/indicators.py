@@ -7,9 +7,19 @@ import click
 
 from ..app import list_indicators
 from .main import cli
+from .i18n import english
 from .options import json_option
 
 
+@english(
+    """List the indicator catalogue (code, name, unit, how it is rolled up).
+
+    \b
+    Examples:
+      kh-excel indicators
+      kh-excel indicators --json > chi_tieu.json
+    """,
+    as_json="Print the result as JSON (exactly what the library returns).")
 @cli.command("indicators")
 @json_option
 def indicators_cmd(as_json: bool) -> None:

@@ -8,11 +8,21 @@ import click
 
 from .. import __version__
 from ..errors import ExitCode, KhError
+from . import i18n
+
+i18n.install()
 
 
-class KhGroup(click.Group):
+class KhGroup(i18n.Bilingual, click.Group):
     """A group that turns every :class:`KhError` into one ``Lỗi: …`` line and an exit code,
-    and loads each command's module on first use."""
+    loads each command's module on first use, and speaks the language asked for."""
+
+    command_class = i18n.KhCommand
+
+    def main(self, args=None, **kwargs):
+        # The language is needed before click parses anything: it reports bad flags itself.
+        i18n.set_lang(i18n.lang_from(sys.argv[1:] if args is None else list(args), os.environ))
+        return super().main(args, **kwargs)
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(n for n in COMMANDS if self.get_command(ctx, n) is not None)
@@ -34,14 +44,15 @@ class KhGroup(click.Group):
                 raise
             lang = (ctx.obj or {}).get("lang", "vi")
             prefix = "Error" if lang == "en" else "Lỗi"
-            click.echo(f"{prefix}: {exc.message(lang)}", err=True)
+            click.echo(f"{prefix}: {exc.message(lang, cli=True)}", err=True)
             ctx.exit(int(exc.exit_code))
 
 
 @click.group(cls=KhGroup, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, prog_name="kh-excel")
-@click.option("--lang", type=click.Choice(["vi", "en"]), default="vi",
-              help="Ngôn ngữ thông báo (mặc định tiếng Việt).")
+@click.option("--lang", type=click.Choice(i18n.LANGS), default="vi", envvar=i18n.ENV,
+              help="Ngôn ngữ thông báo và hướng dẫn: vi (mặc định) hoặc en; cũng đặt được bằng "
+                   "biến môi trường KH_EXCEL_LANG.")
 @click.option("--debug", is_flag=True, help="In chi tiết lỗi (traceback) cho người phát triển.")
 @click.pass_context
 def cli(ctx: click.Context, lang: str, debug: bool) -> None:
@@ -53,8 +64,25 @@ def cli(ctx: click.Context, lang: str, debug: bool) -> None:
       kh-excel template --children-of "Na Rì" --period 2024 --out-dir bieu_mau/
       kh-excel indicators
     """
+    if ctx.get_parameter_source("lang") is click.core.ParameterSource.DEFAULT:
+        lang = i18n.current()  # as read before parsing: a --lang misplaced after the command
     ctx.ensure_object(dict)
     ctx.obj.update(lang=lang, debug=debug)
+    i18n.set_lang(lang)
+
+
+i18n.english(
+    """kh-excel: forms, checks, roll-ups and reports of study-promotion figures.
+
+    \b
+    Examples:
+      kh-excel template --unit "Na Rì" --tier huyen --period 2024 -o NaRi_2024.xlsx
+      kh-excel template --children-of "Na Rì" --period 2024 --out-dir bieu_mau/
+      kh-excel indicators
+    """,
+    lang="Language of messages and help: vi (default) or en; also set by the environment "
+         "variable KH_EXCEL_LANG.",
+    debug="Print error details (traceback) for developers.")(cli)
 
 
 # Command name → module; a command's module (and what it imports) is loaded only when that

@@ -8,11 +8,42 @@ import click
 from .. import app
 from ..report.narrative import STYLES
 from .main import cli
+from .i18n import english
 from .options import force_option
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
 
+@english(
+    """Draft the report (Word, and a text version) from a roll-up or one filled form.
+
+    INPUT is a roll-up made by kh-excel, or the form of one unit (commune, district,
+    province; the Tổng cộng column alone will do). A sentence whose figures are missing is left
+    out, never written with 0. With data errors in the input the command stops (exit code 1)
+    unless --allow-errors is given.
+
+    \b
+    Examples:
+      kh-excel report tong_hop_2023.xlsx -o bao_cao_2023.docx
+      kh-excel report tong_hop_2023.xlsx --style tin-bai -o tin_bai.docx --text tin_bai.md
+      kh-excel report 2023_066_huyen-na-ri.xlsx -o bao_cao.docx --so 05 --ngay 18/01/2024
+      kh-excel report tong_hop_2023.xlsx -o bao_cao.docx --config van_ban.toml --trace nguon.json
+    """,
+    style="bao-cao: the year's or half-year's report (Decree 30 layout); tin-bai: a news item "
+          "for the portal.",
+    output="The Word file to write (.docx).",
+    text_path="Also write a text version (Markdown, .md).",
+    trace_path="Write a JSON file telling which indicators and cells each sentence used.",
+    templates="A folder of your own sentence templates (copied from templates/docx_text, "
+              "then edited).",
+    config="A TOML file of document details: ten_to_chuc, co_quan_chu_quan, so, ky_hieu, "
+           "dia_danh, ngay, tham_quyen, chuc_vu, nguoi_ky, noi_nhan, tac_gia.",
+    so="Document number (blank by default: Số: …/BC-HKH).",
+    ngay="Signing date, like 18/01/2024 (blank by default).",
+    nguoi_ky="Name of the signatory.",
+    period="The period, when the file does not say (a blank form): 2024 or 2024-H1.",
+    allow_errors="Draft even with data errors (the document then says so).",
+    force="Overwrite output files that exist.")
 @cli.command("report")
 @click.argument("input_path", metavar="INPUT", type=_FILE)
 @click.option("--style", type=click.Choice(STYLES), default="bao-cao", show_default=True,

@@ -25,6 +25,8 @@ _MARKER = re.compile(r'<c r="[A-Z]+(\d+)"(?: s="(\d+)")? t="inlineStr"><is><t>'
 _SHEET = re.compile(r'<sheet\b[^>]*?\bname="([^"]*)"[^>]*?\br:id="([^"]*)"[^>]*/>')
 _REL = re.compile(r'<Relationship\b[^>]*?\bId="([^"]*)"[^>]*?\bTarget="([^"]*)"[^>]*/>|'
                   r'<Relationship\b[^>]*?\bTarget="([^"]*)"[^>]*?\bId="([^"]*)"[^>]*/>')
+# A formula cell as openpyxl writes it: <c r="F8" s="12"><f>…</f><v></v></c> (or <v/>, or none).
+_FORMULA_CELL = re.compile(r'<c r="([A-Z]+\d+)"([^>]*)>(<f>[^<]*</f>)(?:<v>[^<]*</v>|<v/>)?</c>')
 _DEFINED = re.compile(r"<definedName name=\"([^\"]+)\">'?([^'!<]+)'?!\$([A-Z]+)\$(\d+)</definedName>")
 
 
@@ -34,7 +36,16 @@ def style_marker(name: str) -> str:
 
 
 class Formula(str):
-    """A formula built by kh-excel (never from user data), written without the leading ``=``."""
+    """A formula built by kh-excel (never from user data), written without the leading ``=``,
+    with the result it computes when kh-excel knows it (``cached``), for viewers that do not
+    calculate."""
+
+    cached: int | float | str | None = None
+
+    def __new__(cls, text: str, cached: int | float | str | None = None) -> Formula:
+        formula = super().__new__(cls, text)
+        formula.cached = cached
+        return formula
 
 
 Value = int | float | str | Formula | None
@@ -46,7 +57,8 @@ def cell_xml(ref: str, value: Value, style: str = "0") -> str:
     if value is None:
         return f'<c r="{ref}"{s}/>'
     if isinstance(value, Formula):
-        return f'<c r="{ref}"{s}><f>{escape(value)}</f><v></v></c>'
+        return f'<c r="{ref}"{s}{_result_type(value.cached)}><f>{escape(value)}</f>' \
+               f'{_result(value.cached)}</c>'
     if isinstance(value, (int, float)) and not isinstance(value, bool):
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"not a finite number: {value!r}")
@@ -54,6 +66,21 @@ def cell_xml(ref: str, value: Value, style: str = "0") -> str:
     text = ILLEGAL_CHARACTERS.sub("", str(value))  # XML 1.0 cannot hold them
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
+
+
+def _result_type(cached: int | float | str | None) -> str:
+    return ' t="str"' if isinstance(cached, str) else ""
+
+
+def _result(cached: int | float | str | None) -> str:
+    """The ``<v>`` of a formula: its cached result, empty when unknown."""
+    if cached is None:
+        return "<v></v>"
+    if isinstance(cached, str):
+        return f"<v>{escape(ILLEGAL_CHARACTERS.sub('', cached))}</v>"
+    if isinstance(cached, float) and not math.isfinite(cached):
+        raise ValueError(f"not a finite number: {cached!r}")
+    return f"<v>{cached!r}</v>"
 
 
 class SheetXml:
@@ -80,6 +107,19 @@ class SheetXml:
             raise KeyError(f"the skeleton has no cell {ref}")
         self.text = self.text[:m.start()] + cell_xml(ref, value, m.group(1) or "0") + \
             self.text[m.end():]
+
+    def cache(self, results: dict[str, int | float | str]) -> None:
+        """Write the result of the formula cells ``results`` names (reference → value) as their
+        cached value, keeping formula and style; cells that hold no formula are left alone."""
+        def fill(m: re.Match) -> str:
+            ref, attrs, formula = m.group(1), m.group(2), m.group(3)
+            if ref not in results:
+                return m.group(0)
+            attrs = re.sub(r'\s+t="[^"]*"', "", attrs)
+            value = results[ref]
+            return f'<c r="{ref}"{attrs}{_result_type(value)}>{formula}{_result(value)}</c>'
+
+        self.text = _FORMULA_CELL.sub(fill, self.text)
 
     def append(self, row: int, cells: Iterable[tuple[int, Value, str]]) -> None:
         """A new row below the existing ones: (column, value, style name) per cell."""
@@ -150,6 +190,10 @@ class Skeleton:
         if name not in self._sheets:
             self._sheets[name] = SheetXml(self.parts[self.sheet_parts[name]])
         return self._sheets[name]
+
+    def cache(self, sheet: str, results: dict[str, int | float | str]) -> None:
+        """Cached results for the formula cells of ``sheet`` (see :meth:`SheetXml.cache`)."""
+        self.sheet(sheet).cache(results)
 
     def set_named(self, name: str, value: Value) -> None:
         """Put ``value`` into the cell of a defined name (KeyError if the skeleton has none)."""

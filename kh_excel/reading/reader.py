@@ -153,6 +153,7 @@ def read_form(path: str | Path, lang: str = "vi") -> FileResult:
         if value is None:
             if not issues and vc.role != "derived":
                 blanks.append((vc, ind, sheet, ref))
+                sub.blanks[(vc.code, vc.level)] = (sheet, ref)
             continue
         key = (vc.code, vc.level)
         if vc.role == "derived":

@@ -94,7 +94,10 @@ def percent(value: Number, places: int = PCT_PLACES) -> str:
 
 
 def per_person(value: Number) -> str:
-    """A money average per person, whole đồng: ``69.600 đồng/người``."""
+    """A money average per person, whole đồng: ``69.600 đồng/người``; ``dưới 1 đồng`` when it
+    would round to 0 (a fund typed in thousands), never a bare 0."""
+    if 0 < to_decimal(value) < Decimal("0.5"):
+        return "dưới 1 đồng"
     return f"{format_number(round_half_up(value, 0))} đồng"
 
 

@@ -13,6 +13,7 @@ from pathlib import Path
 
 from ..catalogue import load_catalogue
 from ..forms import layout as L
+from ..forms.cached import form_results
 from ..forms.sheetxml import Formula, Skeleton, Value
 from ..model import Number, Severity
 from ..outputs import check_writable, write_atomic
@@ -73,9 +74,13 @@ def _tokens(result: RollupResult) -> dict[str, str]:
 
 def _fill_form(book: Skeleton, result: RollupResult) -> None:
     layout = L.form_layout(result.unit.tier, result.scheme)
+    typed = {}
     for vc in layout.cells:
         if vc.role == "input" and (vc.code, vc.level) in result.values:
-            book.set_named(vc.name, _number(result.values[(vc.code, vc.level)]))
+            typed[(vc.code, vc.level)] = result.values[(vc.code, vc.level)]
+            book.set_named(vc.name, _number(typed[(vc.code, vc.level)]))
+    # Totals and ratios readable by viewers that do not calculate (previews, pandas, calamine).
+    book.cache(L.DATA_SHEET, form_results(layout, load_catalogue(), typed))
     for code, text in result.own_texts.items():
         book.set_named(L.text_name(code), text)
     book.set_named(L.info_name("nguoi_lap"), "Tổng hợp bằng kh-excel")
@@ -102,9 +107,12 @@ def _per_unit_rows(book: Skeleton, result: RollupResult) -> None:
         sheet.append(row, cells)
     # A live formula, so that an auditor can trace each number back to the rows above.
     total = [(3, "Cộng các đơn vị", "bold")]
-    for k in range(len(codes)):
+    for k, ind in enumerate(codes):
         col = L.get_column_letter(first_value + k)
-        total.append((first_value + k, Formula(f"SUM({col}{FIRST_ROW}:{col}{row})"), "bold_count"))
+        column = [v for c in result.children if (v := c.total(ind.code)) is not None]
+        total.append((first_value + k, Formula(f"SUM({col}{FIRST_ROW}:{col}{row})",
+                                               _number(sum(column)) if column else 0),
+                      "bold_count"))
     sheet.append(row + 1, total)
 
 
@@ -143,7 +151,8 @@ def _previous_rows(book: Skeleton, result: RollupResult) -> None:
                 (1, ind.label, "text"), (2, ind.unit, "text"), (3, LEVEL_HEADERS[level], "text")]
             cells += [(col, _number(v), fmt) for col, v in ((4, before), (5, now)) if v is not None]
             if now is not None and before is not None:
-                cells.append((6, Formula(f"E{row}-D{row}"), f"{fmt}_f"))
+                cells.append((6, Formula(f"E{row}-D{row}", _number(now) - _number(before)),
+                              f"{fmt}_f"))
             sheet.append(row, cells)
             row += 1
 

@@ -58,6 +58,10 @@ def make_finding(cr: CompiledRule, env: Env, left: Number, right: Number, lang: 
     """A finding for a failed rule: where it is, the figures, and the rendered message."""
     sub = env.sub
     prov = _provenance(sub, cr.cell)
+    if prov is None and cr.cell is not None and (cr.cell.code, cr.cell.level) in sub.blanks:
+        # The cell of interest is blank but located: point at it, the one to fill in.
+        sheet, ref = sub.blanks[(cr.cell.code, cr.cell.level)]
+        prov = Provenance(sub.path, sheet, ref, sub.sha256)
     if prov is None:  # the cell of interest is blank: point at a filled one of the same rule
         prov = next((p for r in cr.refs if (p := _provenance(sub, r)) is not None), None)
     # Without any recorded cell the finding still names the sheet the figures are on.
@@ -84,6 +88,8 @@ def render(cr: CompiledRule, env: Env, left: Number, right: Number, lang: str) -
         p = _provenance(env.sub, ref)
         if p is not None:
             return p.cell
+        if (ref.code, ref.level) in env.sub.blanks:  # a blank cell the reader located
+            return env.sub.blanks[(ref.code, ref.level)][1]
         # A blank cell has no recorded address: name its column, the label names the row.
         return ("cột " if lang == "vi" else "column ") + expand.column_name(ref.level)
 
@@ -117,6 +123,9 @@ def show(value: Number | None, places: int, lang: str = "vi") -> str:
     if value is None:
         return BLANK[lang]
     if isinstance(value, Decimal) and value != value.to_integral_value():
+        # A small figure keeps its first significant digit: "0,01 đồng/người", never "0".
+        while places < 6 and abs(value) < Decimal(5).scaleb(-places - 1):
+            places += 1
         return format_number(value, places, trim=True)
     return format_number(int(value))
 
