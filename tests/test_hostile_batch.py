@@ -193,3 +193,31 @@ def test_report_and_previous_read_a_rollup_with_a_far_cell_in_its_hidden_table(t
     assert result.exit_code == 0, result.output
     assert "So sánh kỳ trước" in load_workbook(out).sheet_names
     assert sha(bad) == before
+
+
+def test_a_rollup_with_every_bad_file_stays_within_the_limits(corpus, tmp_path):
+    # The 17 good forms and the whole corpus beside them (the far cells in copies named as
+    # other units would be duplicates: only the refused files and Văn Vũ's own file are used),
+    # as a user runs it, in a fresh process: its peak memory and CPU time from the kernel.
+    folder = Path(shutil.copytree(CLEAN, tmp_path / "in"))
+    for bad in corpus.iterdir():
+        if bad.stem in REFUSED:
+            shutil.copy(bad, folder / bad.name)
+    shutil.copy(corpus / "xa-xfd1048576.xlsx", folder / VAN_VU)
+    out = tmp_path / "tong-hop.xlsx"
+    code = ("import resource, subprocess, sys, json;"
+            "done = subprocess.run([sys.executable, '-m', 'kh_excel', 'rollup', *sys.argv[1:]],"
+            " capture_output=True, text=True);"
+            "u = resource.getrusage(resource.RUSAGE_CHILDREN);"
+            "print(json.dumps({'rc': done.returncode, 'mb': u.ru_maxrss / 1024,"
+            " 'cpu': u.ru_utime + u.ru_stime, 'err': done.stderr, 'out': done.stdout}))")
+    done = subprocess.run([sys.executable, "-c", code, str(folder), "--unit", "Huyện Na Rì",
+                           "--period", "2023", "-o", str(out)],
+                          capture_output=True, text=True, timeout=120)
+    got = json.loads(done.stdout)
+    assert got["rc"] == 3, got
+    assert got["mb"] < 300 and got["cpu"] < 2 * (1 + len(REFUSED)), got
+    assert out.exists()
+    assert load_report_input(out).received == 17
+    for name in REFUSED:
+        assert str(folder / f"{name}.xlsx") in got["out"] + got["err"]
