@@ -12,7 +12,7 @@ from kh_excel.cli.main import cli
 from kh_excel.libreoffice import convert, soffice_available
 
 from formfiles import sha
-from hostile import ods_far_cell
+from hostile import cell_xml, ods_far_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 CLEAN = ROOT / "examples" / "na-ri-2023"
@@ -62,3 +62,15 @@ def test_an_ods_form_with_a_far_cell_is_refused_naming_it(ods_form, tmp_path):
     assert (f"Không đọc được tệp {bad}: trang 'Biểu số liệu' có nội dung ở ô A1048002, nằm xa "
             "ngoài biểu") in result.output
     assert sha(bad) == before
+
+
+def test_error_values_in_an_ods_form_are_findings(tmp_path):
+    xlsx = cell_xml(VAN_VU, tmp_path / "loi.xlsx", {"D8": 't="e"|<f>#REF!</f><v>#REF!</v>',
+                                                    "D15": 't="e"|<f>1/0</f><v>#DIV/0!</v>'})
+    (path,) = convert([xlsx], tmp_path / "ods", "ods")
+    found = {(f.rule, f.cell) for f in check_file(path).findings}
+    assert {("o_loi_excel", "D8"), ("o_loi_excel", "D15")} <= found
+    result = run("check", path)
+    assert result.exit_code == 1
+    assert "Biểu số liệu!D15: Ô D15 (Quỹ vận động được trong kỳ) đang báo lỗi #DIV/0! của " \
+           "Excel" in result.output

@@ -60,6 +60,7 @@ class Container:
         self.sheet_rids: dict[str, str] = {}         # name → relationship id (xlsx)
         self.defined_names: dict[str, str] = {}      # workbook-scope name → reference
         self.legacy_fonts = False                     # styles mention .VnTime / VNI fonts
+        self.ods_errors: dict[tuple[str, str], str] = {}  # .ods: (sheet, cell) → "#REF!"
         self._zip: zipfile.ZipFile | None = None
         self._infos: dict[str, zipfile.ZipInfo] = {}
         self._checked: dict[str, bytes] = {}          # parts read, checked against their CRC
@@ -280,7 +281,8 @@ def _read_zip_parts(c: Container) -> None:
                                   "an OpenDocument file that is not a spreadsheet.")
             c.kind = "ods"
             try:
-                c.sheets, c.defined_names = ods.read_content(c._parse(c.part("content.xml")))
+                c.sheets, c.defined_names, c.ods_errors = ods.read_content(
+                    c._parse(c.part("content.xml")))
             except ods.FarCell as far:
                 raise _unreadable(
                     c.path, f"trang '{far.sheet}' có nội dung ở ô {far.ref}, nằm xa ngoài biểu "

@@ -155,6 +155,8 @@ class Grid:
     def blank_cause(self, sheet: str, ref: str) -> str | None:
         """Why a cell read as blank is not simply empty: the Excel error it shows (``#REF!``),
         ``"formula"`` for a formula never calculated, or None."""
+        if self.c.kind == "ods":
+            return self.c.ods_errors.get((sheet, ref))
         part = self.c.sheet_part(sheet) if self.c.kind == "xlsx" else None
         data = self._parts.get(part) if part else None
         if not data:

@@ -16,6 +16,7 @@ from .extent import MAX_CELLS, extent
 NS_TABLE = "{urn:oasis:names:tc:opendocument:xmlns:table:1.0}"
 NS_OFFICE = "{urn:oasis:names:tc:opendocument:xmlns:office:1.0}"
 NS_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
+NS_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 # $'Biểu số liệu'.$D$8 (or without quotes) → the sheet and the cell
 _ADDRESS = re.compile(r"^\$?(?:'((?:[^']|'')+)'|([^.]+))\.\$?([A-Z]{1,3})\$?(\d+)$")
@@ -29,21 +30,23 @@ class FarCell(Exception):
         self.sheet, self.ref = sheet, ref
 
 
-def read_content(root) -> tuple[list[tuple[str, str]], dict[str, str]]:
-    """Sheets (name, state) and the ``KH_`` named ranges, as Excel references, of content.xml;
+def read_content(root) -> tuple[list[tuple[str, str]], dict[str, str],
+                                dict[tuple[str, str], str]]:
+    """Sheets (name, state), the ``KH_`` named ranges as Excel references, and the cells showing
+    an error value ((sheet, "D8") → "#REF!", which calamine reads as blank) of content.xml;
     :class:`FarCell` if a sheet holds something beyond its extent."""
-    sheets, names = [], {}
+    sheets, names, errors = [], {}, {}
     for table in root.iter(f"{NS_TABLE}table"):
         name = table.get(f"{NS_TABLE}name", "")
         sheets.append((name, "visible"))
-        _check_extent(table, name)
+        _scan(table, name, errors)
     for rng in root.iter(f"{NS_TABLE}named-range"):
         name = rng.get(f"{NS_TABLE}name", "")
         m = _ADDRESS.match(rng.get(f"{NS_TABLE}cell-range-address", ""))
         if name.startswith("KH_") and m:
             sheet = (m.group(1) or "").replace("''", "'") or m.group(2)
             names[name] = "'" + sheet.replace("'", "''") + f"'!${m.group(3)}${m.group(4)}"
-    return sheets, names
+    return sheets, names, errors
 
 
 def read_meta(root) -> dict[str, str]:
@@ -52,7 +55,7 @@ def read_meta(root) -> dict[str, str]:
             for p in root.iter(f"{NS_META}user-defined")}
 
 
-def _check_extent(table, sheet: str) -> None:
+def _scan(table, sheet: str, errors: dict[tuple[str, str], str]) -> None:
     max_row, max_col = extent(sheet)
     row = far_row = far_col = 0
     for el in table.iter(f"{NS_TABLE}table-row"):
@@ -64,6 +67,11 @@ def _check_extent(table, sheet: str) -> None:
             span = _repeat(cell, "columns")
             if cell.get(f"{NS_OFFICE}value-type") is not None or len(cell):
                 last = col + span
+            if cell.get(f"{NS_CALCEXT}value-type") == "error" and span * repeat <= 100:
+                text = "".join(cell.itertext()).strip()[:20] or "#N/A"
+                for r in range(row + 1, row + repeat + 1):
+                    for c in range(col + 1, col + span + 1):
+                        errors[(sheet, f"{get_column_letter(c)}{r}")] = text
             col += span
         if last:
             top = row + repeat
