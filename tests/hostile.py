@@ -156,8 +156,9 @@ BATCH_CORPUS = {
 REFUSED = {"dimension-aaaaaaaa1", "dimension-a999", "meta-dimension", "o-khong-the-co"}
 
 
-def ods_far_cell(src: Path, dst: Path, rows: int = 1_048_000) -> Path:
-    """An .ods form with a number typed far below its first row (the rows between repeated)."""
+def ods_far_cell(src: Path, dst: Path, rows: int = 1_000_000) -> Path:
+    """An .ods form with a number typed ``rows`` rows below the end of its first sheet's table
+    (before the empty rows LibreOffice writes to the last row, which it shortens to fit)."""
     out = io.BytesIO()
     far = (f'<table:table-row table:number-rows-repeated="{rows}"><table:table-cell/>'
            '</table:table-row><table:table-row><table:table-cell office:value-type="float" '
@@ -166,8 +167,9 @@ def ods_far_cell(src: Path, dst: Path, rows: int = 1_048_000) -> Path:
         for info in zin.infolist():
             data = zin.read(info.filename)
             if info.filename == "content.xml":
-                # right after the table's first row: the cell is at row rows + 2
-                data = data.replace(b"</table:table-row>", b"</table:table-row>" + far, 1)
+                tail = re.search(rb'<table:table-row[^>]*number-rows-repeated="(\d{6,})"', data)
+                data = (data[:tail.start()] + far + data[tail.start():tail.start(1)]
+                        + str(int(tail.group(1)) - rows - 1).encode() + data[tail.end(1):])
             method = zipfile.ZIP_STORED if info.filename == "mimetype" else zipfile.ZIP_DEFLATED
             zout.writestr(info.filename, data, compress_type=method)
     dst.write_bytes(out.getvalue())

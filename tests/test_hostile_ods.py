@@ -6,9 +6,11 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from python_calamine import load_workbook
 
 from kh_excel.checking import check_file
 from kh_excel.cli.main import cli
+from kh_excel.forms.layout import DATA_SHEET
 from kh_excel.libreoffice import convert, soffice_available
 
 from formfiles import sha
@@ -54,13 +56,17 @@ def test_an_ods_form_in_the_folder_is_rolled_up(ods_form, tmp_path):
     assert (inp.received, inp.expected) == (17, 17)
 
 
-def test_an_ods_form_with_a_far_cell_is_refused_naming_it(ods_form, tmp_path):
-    bad = ods_far_cell(ods_form, tmp_path / "xa.ods")
+def test_an_ods_form_with_a_far_cell_is_read_from_its_real_cells(ods_form, tmp_path):
+    bad = ods_far_cell(ods_form, tmp_path / "xa.ods", rows=1_000_000)
+    # where the far cell is: after the rows the table had (counted by calamine on the original)
+    rows = len(load_workbook(ods_form).get_sheet_by_name(DATA_SHEET).to_python())
+    far = f"A{rows + 1_000_000 + 1}"
     before = sha(bad)
     result = run("check", bad)
-    assert result.exit_code == 3
-    assert (f"Không đọc được tệp {bad}: trang 'Biểu số liệu' có nội dung ở ô A1048002, nằm xa "
+    assert result.exit_code == 0, result.output
+    assert (f"Cảnh báo  {DATA_SHEET}!{far}: Trang '{DATA_SHEET}' có nội dung ở ô {far}, nằm xa "
             "ngoài biểu") in result.output
+    assert check_file(bad).submission.values == check_file(VAN_VU).submission.values
     assert sha(bad) == before
 
 

@@ -61,6 +61,8 @@ class Container:
         self.defined_names: dict[str, str] = {}      # workbook-scope name → reference
         self.legacy_fonts = False                     # styles mention .VnTime / VNI fonts
         self.ods_errors: dict[tuple[str, str], str] = {}  # .ods: (sheet, cell) → "#REF!"
+        self.ods_stray: dict[str, list[str]] = {}          # .ods: sheet → far cells left out
+        self.ods_content: bytes | None = None              # .ods: content.xml without them
         self._zip: zipfile.ZipFile | None = None
         self._infos: dict[str, zipfile.ZipInfo] = {}
         self._checked: dict[str, bytes] = {}          # parts read, checked against their CRC
@@ -280,15 +282,17 @@ def _read_zip_parts(c: Container) -> None:
                 raise _unreadable(c.path, "đây là tệp OpenDocument nhưng không phải bảng tính.",
                                   "an OpenDocument file that is not a spreadsheet.")
             c.kind = "ods"
+            content = c.part("content.xml")
+            root = c._parse(content)
             try:
-                c.sheets, c.defined_names, c.ods_errors = ods.read_content(
-                    c._parse(c.part("content.xml")))
+                c.sheets, c.defined_names, c.ods_errors = ods.read_content(root, c.ods_stray)
             except ods.FarCell as far:
                 raise _unreadable(
-                    c.path, f"trang '{far.sheet}' có nội dung ở ô {far.ref}, nằm xa ngoài biểu "
-                    "(thường do gõ nhầm). Hãy xoá nội dung ô đó, lưu lại rồi gửi lại.",
-                    f"sheet '{far.sheet}' has content in {far.ref}, far outside the form.") \
-                    from None
+                    c.path, f"trang '{far.sheet}' quá lớn ({far.ref} ô), không đọc được. Hãy "
+                    "xoá các ô thừa, lưu lại rồi gửi lại.",
+                    f"sheet '{far.sheet}' is too large ({far.ref} cells).") from None
+            if c.ods_stray:  # what calamine reads: the same without the stray cells
+                c.ods_content = ods.serialize(root, content)
             return
         c.sheets, c.sheet_rids, c.defined_names = _workbook(
             c, _read(c.data, zf, names["xl/workbook.xml"]))

@@ -83,6 +83,9 @@ class Grid:
             for sheet in _FORM_SHEETS:
                 if sheet in names:
                     self._vet(sheet)
+        elif container.kind == "ods" and container.ods_content is not None:
+            self._parts["content.xml"] = container.ods_content
+            self.stray.update(container.ods_stray)
         self.wb = self._open()
         self.names = list(self.wb.sheet_names)
         self.name_set = set(self.names)

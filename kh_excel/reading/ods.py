@@ -9,6 +9,7 @@ to it, so the farthest cell holding something is found first.
 from __future__ import annotations
 
 import re
+from xml.etree import ElementTree as ET
 
 from ..forms.layout import get_column_letter
 from .extent import MAX_CELLS, extent
@@ -19,6 +20,7 @@ NS_META = "{urn:oasis:names:tc:opendocument:xmlns:meta:1.0}"
 NS_CALCEXT = "{urn:org:documentfoundation:names:experimental:calc:xmlns:calcext:1.0}"
 MIMETYPE = b"application/vnd.oasis.opendocument.spreadsheet"
 # $'Biểu số liệu'.$D$8 (or without quotes) → the sheet and the cell
+_XMLNS = re.compile(r'xmlns:([\w.-]+)="([^"]*)"')
 _ADDRESS = re.compile(r"^\$?(?:'((?:[^']|'')+)'|([^.]+))\.\$?([A-Z]{1,3})\$?(\d+)$")
 
 
@@ -30,16 +32,18 @@ class FarCell(Exception):
         self.sheet, self.ref = sheet, ref
 
 
-def read_content(root) -> tuple[list[tuple[str, str]], dict[str, str],
-                                dict[tuple[str, str], str]]:
+def read_content(root, stray: dict[str, list[str]]) -> tuple[
+        list[tuple[str, str]], dict[str, str], dict[tuple[str, str], str]]:
     """Sheets (name, state), the ``KH_`` named ranges as Excel references, and the cells showing
-    an error value ((sheet, "D8") → "#REF!", which calamine reads as blank) of content.xml;
-    :class:`FarCell` if a sheet holds something beyond its extent."""
+    an error value ((sheet, "D8") → "#REF!", which calamine reads as blank) of content.xml.
+
+    Cells holding something beyond their sheet's extent are emptied in ``root`` and named in
+    ``stray``; :class:`FarCell` if a sheet is too large a grid even within its extent."""
     sheets, names, errors = [], {}, {}
     for table in root.iter(f"{NS_TABLE}table"):
         name = table.get(f"{NS_TABLE}name", "")
         sheets.append((name, "visible"))
-        _scan(table, name, errors)
+        _scan(table, name, errors, stray)
     for rng in root.iter(f"{NS_TABLE}named-range"):
         name = rng.get(f"{NS_TABLE}name", "")
         m = _ADDRESS.match(rng.get(f"{NS_TABLE}cell-range-address", ""))
@@ -55,7 +59,8 @@ def read_meta(root) -> dict[str, str]:
             for p in root.iter(f"{NS_META}user-defined")}
 
 
-def _scan(table, sheet: str, errors: dict[tuple[str, str], str]) -> None:
+def _scan(table, sheet: str, errors: dict[tuple[str, str], str],
+          stray: dict[str, list[str]]) -> None:
     max_row, max_col = extent(sheet)
     row = far_row = far_col = 0
     for el in table.iter(f"{NS_TABLE}table-row"):
@@ -66,7 +71,13 @@ def _scan(table, sheet: str, errors: dict[tuple[str, str], str]) -> None:
                 continue
             span = _repeat(cell, "columns")
             if cell.get(f"{NS_OFFICE}value-type") is not None or len(cell):
-                last = col + span
+                if row + repeat > max_row or col + span > max_col:
+                    # left out: the cell is emptied where it is, so that no other one moves
+                    stray.setdefault(sheet, []).append(
+                        f"{get_column_letter(min(col + span, 16384))}{min(row + repeat, 1048576)}")
+                    _empty(cell)
+                else:
+                    last = col + span
             if cell.get(f"{NS_CALCEXT}value-type") == "error" and span * repeat <= 100:
                 text = "".join(cell.itertext()).strip()[:20] or "#N/A"
                 for r in range(row + 1, row + repeat + 1):
@@ -74,13 +85,27 @@ def _scan(table, sheet: str, errors: dict[tuple[str, str], str]) -> None:
                         errors[(sheet, f"{get_column_letter(c)}{r}")] = text
             col += span
         if last:
-            top = row + repeat
-            if top > max_row or last > max_col:
-                raise FarCell(sheet, f"{get_column_letter(min(last, 16384))}{min(top, 1048576)}")
-            far_row, far_col = max(far_row, top), max(far_col, last)
+            far_row, far_col = max(far_row, row + repeat), max(far_col, last)
         row += repeat
     if far_row * far_col > MAX_CELLS:
         raise FarCell(sheet, f"{far_row}x{far_col}")
+
+
+def _empty(cell) -> None:
+    for key in list(cell.attrib):
+        if key.startswith((NS_OFFICE, NS_CALCEXT)) or key == f"{NS_TABLE}formula":
+            del cell.attrib[key]
+    for child in list(cell):
+        cell.remove(child)
+
+
+def serialize(root, original: bytes) -> bytes:
+    """content.xml again, after stray cells were emptied, with the original's prefixes (the
+    parser knows elements by their prefixed names)."""
+    head = original[:original.find(b">", original.find(b"<office:document-content")) + 1]
+    for prefix, uri in _XMLNS.findall(head.decode("utf-8", "replace")):
+        ET.register_namespace(prefix, uri)
+    return ET.tostring(root, encoding="utf-8", xml_declaration=True)
 
 
 def _repeat(el, what: str) -> int:
