@@ -1,7 +1,10 @@
-"""§7 of issue 11: a commune's .ods file (saved by LibreOffice) is read like its .xlsx."""
+"""§7 of issue 11: a commune's .ods file (saved by LibreOffice) is read like its .xlsx; far cells in
+.ods and .xls files."""
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -14,7 +17,7 @@ from kh_excel.forms.layout import DATA_SHEET
 from kh_excel.libreoffice import convert, soffice_available
 
 from formfiles import sha
-from hostile import cell_xml, ods_far_cell
+from hostile import cell_xml, far_cell, ods_far_cell
 
 ROOT = Path(__file__).resolve().parents[1]
 CLEAN = ROOT / "examples" / "na-ri-2023"
@@ -80,3 +83,22 @@ def test_error_values_in_an_ods_form_are_findings(tmp_path):
     assert result.exit_code == 1
     assert "Biểu số liệu!D15: Ô D15 (Quỹ vận động được trong kỳ) đang báo lỗi #DIV/0! của " \
            "Excel" in result.output
+
+
+def test_an_xls_form_with_a_far_cell_is_refused_naming_it_without_filling_the_grid(tmp_path):
+    # IV65536 is the last cell of an .xls sheet: read, it costs calamine over a gigabyte.
+    (path,) = convert([far_cell(VAN_VU, tmp_path / "xa.xlsx", "IV65536")], tmp_path / "xls",
+                      "xls")
+    before = sha(path)
+    result = run("check", path)
+    assert result.exit_code == 3
+    assert (f"Không đọc được tệp {path}: trang '{DATA_SHEET}' có nội dung ở ô IV65536, nằm xa "
+            "ngoài biểu") in result.output
+    assert sha(path) == before
+    code = ("import resource, sys; from kh_excel.checking import check_file; check_file(sys.argv[1]);"
+            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024)")
+    done = subprocess.run([sys.executable, "-c", code, str(path)], capture_output=True, text=True,
+                          timeout=60)
+    assert int(done.stdout) < 300, done.stderr
+    (clean,) = convert([VAN_VU], tmp_path / "xls-clean", "xls")
+    assert check_file(clean).findings == []

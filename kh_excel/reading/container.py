@@ -17,7 +17,7 @@ from typing import TypeVar
 from xml.etree import ElementTree as ET
 
 from ..errors import FormUnreadable
-from . import ods
+from . import biff, ods
 
 MAX_FILE_BYTES = 20 * 2**20        # a filled form is ~30 KB; 20 MB is far beyond any real one
 MAX_UNZIPPED_BYTES = 100 * 2**20   # all parts together, decompressed
@@ -201,8 +201,25 @@ def open_container(path: str | Path) -> Container:
                 path, "tệp được đặt mật khẩu. Hãy mở tệp, bỏ mật khẩu (Tệp > Thông tin > Bảo vệ "
                       "sổ làm việc) rồi lưu và gửi lại.",
                 "the workbook is password-protected; remove the password and save it again.")
+        _check_xls(path, data)
         return Container(path, data, "xls", sha)
     raise _unreadable(path, _what_is_it(data), "this is not an Excel workbook (.xlsx or .xls).")
+
+
+def _check_xls(path: Path, data: bytes) -> None:
+    """Refuse an .xls file with a value far outside the form, before calamine fills the grid."""
+    try:
+        stream = biff.workbook_stream(data)
+        if stream is not None:
+            biff.check_cells(stream)
+    except biff.FarCell as far:
+        raise _unreadable(
+            path, f"trang '{far.sheet}' có nội dung ở ô {far.ref}, nằm xa ngoài biểu (thường do "
+                  "gõ nhầm). Hãy xoá nội dung ô đó rồi lưu lại (tốt nhất là lưu thành .xlsx).",
+            f"sheet '{far.sheet}' has content in {far.ref}, far outside the form; delete it.") \
+            from None
+    except Exception:  # olefile reports a damaged file with several exception types
+        raise _corrupt(path) from None
 
 
 def _read_bytes(path: Path) -> bytes:
