@@ -13,6 +13,9 @@ kh-excel template --children-of "Huyện Na Rì" --period 2023 --out-dir out/bie
 echo "== 2. Kiểm tra các biểu đã nộp"
 kh-excel check examples/na-ri-2023
 
+echo "== 2b. Ghi nhận bản tổng hợp năm 2022 của huyện vào kho lịch sử (để so sánh năm trước)"
+kh-excel check examples/na-ri-2022
+
 echo "== 3. Tổng hợp 17 xã với biểu cấp huyện thành biểu tổng hợp của huyện"
 kh-excel rollup examples/na-ri-2023 --unit "Huyện Na Rì" --period 2023 -o out/na-ri-2023-tong-hop.xlsx --force
 
@@ -26,7 +29,8 @@ kh-excel report out/thai-nguyen-2025-tong-hop.xlsx -o out/thai-nguyen-2025-bao-c
 
 echo "== 6. Kiểm tra các biểu có lỗi, ghi bản sao đánh dấu để gửi trả lại"
 status=0
-kh-excel check examples/broken --annotate out/tra-lai --force || status=$?
+# --no-store: these are deliberately broken copies, not forms the communes sent.
+kh-excel check examples/broken --annotate out/tra-lai --force --no-store || status=$?
 # Exit code 1 means "findings of severity error": expected for these deliberately broken files.
 [ "$status" -eq 1 ] || { echo "unexpected exit code $status" >&2; exit 1; }
 echo "Xong. Kết quả trong thư mục out/."

@@ -7,6 +7,11 @@ library: :class:`~kh_excel.model.CheckReport`, :class:`~kh_excel.rollups.RollupR
 :class:`~kh_excel.report.Report`, lists of :class:`~kh_excel.units.Unit` and paths written.
 Errors that stop a use case are :class:`~kh_excel.errors.KhError` subclasses.
 
+``store`` is the path of the history store. In check, rollup, write_rollup and draft_report the
+front ends pass :func:`store_location` (``--store``, ``KH_EXCEL_STORE`` or the user's data
+folder) or ``None`` for no store: the library records nothing unless asked. status, history,
+export, store_verify and store_backup read the store at :func:`store_location` of ``store``.
+
 Heavy modules (openpyxl, python-docx, the process pool) are imported inside the functions that
 need them, so that importing this module stays cheap for every front end.
 """
@@ -30,8 +35,10 @@ if TYPE_CHECKING:  # pragma: no cover - names for the annotations only
     from .rollups import RollupResult
     from .units import Unit
 
-__all__ = ["FormsMade", "annotate", "check", "check_output", "draft_report", "find_units",
-           "list_indicators", "make_forms", "rollup", "unit_label", "write_report", "write_rollup"]
+__all__ = ["FormsMade", "annotate", "check", "check_output", "draft_report", "export",
+           "find_units", "history", "list_indicators", "make_forms", "rollup", "status",
+           "store_backup", "store_location", "store_verify", "unit_label", "write_report",
+           "write_rollup", "write_status_workbook"]
 
 PathLike = str | os.PathLike
 Progress = Callable[[int, int], None]
@@ -146,12 +153,16 @@ def list_indicators() -> Catalogue:
 
 def check(paths: Iterable[PathLike], *, rules: PathLike | None = None, lang: str = "vi",
           exclude: Iterable[PathLike] = (), jobs: int | None = None,
-          progress: Progress | None = None) -> CheckReport:
-    """Read and check every form in ``paths`` (files or folders, recursively)."""
+          progress: Progress | None = None, store: PathLike | None = None) -> CheckReport:
+    """Read and check every form in ``paths`` (files or folders, recursively); with ``store``
+    (a path), record them in the history store and say what changed in a resubmitted form."""
     from .checking import check_paths
 
-    return check_paths(paths, rules=None if rules is None else str(rules), lang=lang,
-                       jobs=jobs, progress=progress, exclude=exclude)
+    report = check_paths(paths, rules=None if rules is None else str(rules), lang=lang,
+                         jobs=jobs, progress=progress, exclude=exclude)
+    if store is not None and report.files:
+        _record_check(report, store, lang)
+    return report
 
 
 def annotate(report: CheckReport, out_dir: PathLike, *, force: bool = False) -> Annotated:
@@ -166,10 +177,13 @@ def rollup(paths: Iterable[PathLike], *, unit: str, period: str, scheme: str | N
            own: PathLike | None = None, previous: PathLike | None = None,
            prefer_newest: bool = False, rules: PathLike | None = None,
            extra_units: PathLike | None = None, lang: str = "vi", jobs: int | None = None,
-           progress: Progress | None = None, parent: str | None = None) -> RollupResult:
+           progress: Progress | None = None, parent: str | None = None,
+           store: PathLike | None = None) -> RollupResult:
     """Check the children's forms and the unit's own form in ``paths`` and add them up.
 
-    ``parent`` tells namesakes apart ("Chợ Mới" in ``parent="Bắc Kạn"``)."""
+    ``parent`` tells namesakes apart ("Chợ Mới" in ``parent="Bắc Kạn"``). With ``store`` (a
+    path), last period comes from the history store when ``previous`` is not given, resubmitted
+    forms say what changed, and :func:`write_rollup` records the run."""
     from .rollups import rollup as _rollup
 
     if parent is not None:
@@ -182,6 +196,8 @@ def rollup(paths: Iterable[PathLike], *, unit: str, period: str, scheme: str | N
                      prefer_newest=prefer_newest, rules=None if rules is None else str(rules),
                      extra_units=extra_units, lang=lang, jobs=jobs, progress=progress)
     _refuse_an_empty_rollup(result, [*paths, *([own] if own else [])])
+    if store is not None:
+        _rollup_from_store(result, store, use_previous=previous is None, lang=lang)
     return result
 
 
@@ -211,23 +227,34 @@ def _refuse_an_empty_rollup(result: RollupResult, paths: list[PathLike]) -> None
     raise error
 
 
-def write_rollup(result: RollupResult, path: PathLike, *, force: bool = False) -> Path:
-    """Write the roll-up workbook (the next tier's input) atomically; returns its path."""
+def write_rollup(result: RollupResult, path: PathLike, *, force: bool = False,
+                 store: PathLike | None = None, lang: str = "vi") -> Path:
+    """Write the roll-up workbook (the next tier's input) atomically; returns its path. With
+    ``store``, record the files read and the roll-up made, in one transaction."""
     from .rollups import write_rollup_workbook
 
     check_output(path, "rollup", force=force)
-    return write_rollup_workbook(result, path, force=force)
+    written = write_rollup_workbook(result, path, force=force)
+    if store is not None:
+        _record_rollup(result, written, store, lang)
+    return written
 
 
 def draft_report(source: PathLike, style: str = "bao-cao", *, templates: PathLike | None = None,
                  allow_errors: bool = False, config: PathLike | None = None,
-                 period: str | None = None, lang: str = "vi", **document: str | None) -> Report:
+                 period: str | None = None, lang: str = "vi", store: PathLike | None = None,
+                 **document: str | None) -> Report:
     """Draft the báo cáo (``bao-cao``) or the news item (``tin-bai``) of a roll-up or a form.
 
-    ``document`` holds the document details (``so``, ``ngay``, ``nguoi_ky``, …)."""
+    ``document`` holds the document details (``so``, ``ngay``, ``nguoi_ky``, …). With ``store``,
+    an input without last period's figures gets them from the history store."""
     from .report import draft_report as _draft
+    from .report.inputs import load_report_input
 
-    return _draft(source, style, templates=templates, allow_errors=allow_errors, config=config,
+    inp = load_report_input(source, period=period, lang=lang)
+    if store is not None and not inp.previous:
+        _report_previous_from_store(inp, store, lang)
+    return _draft(inp, style, templates=templates, allow_errors=allow_errors, config=config,
                   period=period, lang=lang, **document)
 
 
@@ -242,3 +269,182 @@ def write_report(report: Report, docx: PathLike, *, text: PathLike | None = None
         if path is not None and len(set(given)) == len(given):
             check_output(path, kind, force=force)
     return _write(report, docx, text=text, trace=trace, force=force)
+
+
+# --- The history store -------------------------------------------------------------------------
+
+def store_location(path: PathLike | None = None) -> Path:
+    """Where the history store is: ``path`` if given, else ``KH_EXCEL_STORE``, else the user's
+    data folder (``kh-excel/kh-excel.sqlite``)."""
+    from .store import default_path
+
+    return Path(path) if path is not None else default_path()
+
+
+def _existing_store(store: PathLike | None) -> Path:
+    """The store to read; a usage error when there is none yet (a wrong --store, most likely)."""
+    path = store_location(store)
+    if not path.exists():
+        raise UsageError(detail=f"Chưa có kho lịch sử {path}: kho được tạo khi chạy kh-excel "
+                                "check hoặc rollup lần đầu. Kiểm tra lại --store hoặc "
+                                "KH_EXCEL_STORE.",
+                         detail_en=f"No history store at {path} yet: it is made by the first "
+                                   "kh-excel check or rollup. Check --store or KH_EXCEL_STORE.")
+    return path
+
+
+def _record_check(report: CheckReport, store: PathLike, lang: str) -> None:
+    from .store import open_store
+    from .store.outliers import outlier_findings
+    from .store.record import known_files, record_files
+
+    with open_store(store) as db, db.transaction() as conn:
+        subs = [r.submission for r in report.files if r.submission is not None]
+        outliers = outlier_findings(conn, subs, lang, known_files(conn, [s.sha256 for s in subs]))
+        for result in report.files:
+            if result.submission is not None:
+                result.findings.extend(outliers.get(result.submission.sha256, ()))
+        recorded = record_files(conn, report.files, lang)
+    notes = {sha: p.note for sha, (_id, p) in recorded.items() if p is not None and p.note}
+    for result in report.files:
+        sub = result.submission
+        if sub is not None and sub.sha256 in notes:
+            result.findings.append(notes.pop(sub.sha256))
+
+
+def _rollup_from_store(result: RollupResult, store: PathLike, use_previous: bool,
+                       lang: str) -> None:
+    """What the store adds to a roll-up before it is written (nothing is written to it here)."""
+    from .store import open_store
+    from .store.outliers import outlier_findings
+    from .store.queries import versions_by_hash
+    from .store.record import known_files, plan
+    from .store.yoy import attach_stored_previous
+
+    db = open_store(store, create=False)
+    if db is None:  # nothing stored yet: no last period, no earlier versions
+        return
+    from .store.connection import guard
+    with db:
+        with guard(db.path):
+            subs = [r.submission for r in result.files if r.submission is not None]
+            known = known_files(db.conn, [s.sha256 for s in subs])
+            planned = plan(db.conn, subs, lang, known)
+            outliers = outlier_findings(db.conn, subs, lang, known)
+            if use_previous:
+                attach_stored_previous(result, db.conn, lang)
+            versions = versions_by_hash(db.conn, str(result.period))
+    for child in result.children:
+        if child.sha256 in planned:
+            child.version = planned[child.sha256].version
+        elif child.sha256 in versions:
+            child.version = versions[child.sha256]
+    result.findings.extend(p.note for p in planned.values() if p.note)
+    result.findings.extend(f for found in outliers.values() for f in found)
+    for file in result.files:  # recorded with the file by write_rollup
+        if file.submission is not None:
+            file.findings.extend(outliers.get(file.submission.sha256, ()))
+
+
+def _record_rollup(result: RollupResult, written: Path, store: PathLike, lang: str) -> None:
+    import hashlib
+
+    from .store import open_store
+    from .store.rollups import record_rollup
+    from .store.yoy import find_previous
+
+    sha = hashlib.sha256(written.read_bytes()).hexdigest()
+    with open_store(store) as db, db.transaction() as conn:
+        previous = find_previous(conn, result.unit.code, result.unit.tier, result.scheme,
+                                 result.period) if result.previous_source else None
+        record_rollup(conn, result, written, sha, previous.id if previous else None, lang)
+
+
+def _report_previous_from_store(inp, store: PathLike, lang: str) -> None:
+    from .store import open_store
+    from .store.connection import guard
+    from .store.yoy import find_previous
+
+    db = open_store(store, create=False)
+    if db is None:
+        return
+    with db, guard(db.path):
+        found = find_previous(db.conn, inp.unit.code, inp.tier, inp.scheme, inp.period)
+    if found is not None:
+        inp.previous = dict(found.values)
+        inp.previous_period = Period.parse(found.period)
+        inp.previous_source = found.describe(lang)
+
+
+def status(*, unit: str, period: str, deadline: str | None = None,
+           scheme: str | None = None, extra_units: PathLike | None = None,
+           store: PathLike | None = None):
+    """The collection overview of ``unit`` for ``period``: who has sent what, from the store."""
+    from datetime import date
+
+    from .registry import load_registry
+    from .store import open_store
+    from .store.connection import guard
+    from .store.status import collection_status
+
+    period_ = Period.parse(period)
+    scheme = scheme_for(period_, scheme)
+    registry = load_registry(scheme, extra_units)
+    owner = registry.find(unit, as_parent=True)
+    due = None
+    if deadline:
+        try:
+            due = date.fromisoformat(deadline)
+        except ValueError:
+            raise UsageError(detail=f"Hạn nộp '{deadline}' không hợp lệ: ghi dạng YYYY-MM-DD "
+                                    "(ví dụ 2024-01-10).",
+                             detail_en=f"Invalid deadline '{deadline}': use YYYY-MM-DD.") from None
+    children = list(registry.children(owner))
+    db = open_store(_existing_store(store), create=False)
+    with db, guard(db.path):
+        return collection_status(db.conn, owner, children, period_, due)
+
+
+def write_status_workbook(overview, path: PathLike, *, force: bool = False) -> Path:
+    """The overview as an xlsx for the office wall."""
+    from .store.wall import write_wall
+
+    return write_wall(overview, path, force=force)
+
+
+def history(*, unit: str, scheme: str | None = None, indicator: str | None = None,
+            parent: str | None = None, extra_units: PathLike | None = None,
+            store: PathLike | None = None):
+    """Every stored period of a unit: its versions and values (of one indicator if given)."""
+    from .store.history import unit_history_view
+
+    return unit_history_view(unit=unit, scheme=scheme, indicator=indicator, parent=parent,
+                             extra_units=extra_units, store=_existing_store(store))
+
+
+def export(*, unit: str, periods: Iterable[str] = (), scheme: str | None = None,
+           long: bool = False, labels: bool = False, extra_units: PathLike | None = None,
+           store: PathLike | None = None):
+    """Every stored value of every child unit of ``unit``, as a pandas DataFrame."""
+    from .store.export import export_table
+
+    return export_table(unit=unit, periods=list(periods), scheme=scheme, long=long,
+                        labels=labels, extra_units=extra_units, store=_existing_store(store))
+
+
+def store_verify(store: PathLike | None = None, *, check_files: bool = True):
+    """Check the store's database and the files it points to."""
+    from .store import open_store
+    from .store.maintenance import verify
+
+    with open_store(_existing_store(store), create=False) as db:
+        return verify(db, check_files=check_files)
+
+
+def store_backup(target: PathLike, store: PathLike | None = None) -> Path:
+    """A consistent copy of the store (SQLite's backup API) into ``target``."""
+    from .store import open_store
+    from .store.maintenance import backup
+
+    with open_store(_existing_store(store), create=False) as db:
+        return backup(db, Path(target))

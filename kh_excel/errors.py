@@ -177,3 +177,25 @@ class WrongPeriod(KhError):
           "Có phải kỳ {found}? Chạy lại với --period {found}, hoặc chọn đúng thư mục.")
     en = ("{count} of {files} forms in {paths} are for period {found}, not {period}. "
           "Did you mean period {found}? Run again with --period {found}, or pick the right folder.")
+
+
+class StoreUnreadable(KhError):
+    """The history store is not a kh-excel database this program can use (corrupt, or newer)."""
+
+    exit_code = ExitCode.BAD_INPUT
+    vi = ("Kho lịch sử {path} không dùng được: {detail} Tệp được giữ nguyên, không bị tạo lại. "
+          "Hãy khôi phục bản sao lưu (kh-excel store --backup), chọn kho khác bằng --store, hoặc "
+          "chạy với --no-store.")
+    en = ("The history store {path} cannot be used: {detail_en} The file is left as it is. "
+          "Restore a backup (kh-excel store --backup), choose another store with --store, or "
+          "run with --no-store.")
+
+
+class StoreNotWritable(KhError):
+    """The history store cannot be created or written where it is asked to be."""
+
+    exit_code = ExitCode.BAD_INPUT
+    vi = ("Không tạo hoặc ghi được kho lịch sử {path}: {detail} Chọn chỗ khác bằng --store (hoặc "
+          "biến môi trường KH_EXCEL_STORE), hoặc chạy với --no-store.")
+    en = ("Cannot create or write the history store {path}: {detail_en} Choose another place "
+          "with --store (or KH_EXCEL_STORE), or run with --no-store.")

@@ -1,4 +1,5 @@
-"""Shared fixtures: hand-made units of both schemes (no registry needed)."""
+"""Shared fixtures: hand-made units of both schemes (no registry needed); a history store of
+its own for every test."""
 from __future__ import annotations
 
 import pytest
@@ -18,3 +19,16 @@ def units() -> dict[str, Unit]:
         "thai_nguyen": Unit(TWO_TIER, "19", "Tỉnh Thái Nguyên", "tinh", "VN", "Tỉnh"),
         "na_ri_2025": Unit(TWO_TIER, "02140", "Xã Na Rì", "xa", "19", "Xã"),
     }
+
+
+@pytest.fixture(autouse=True)
+def _own_history_store(tmp_path_factory, monkeypatch):
+    """Every test records into a fresh store of its own, never the user's data folder (child
+    processes inherit it through the environment). It exists already, so that the one-time
+    "Đã tạo kho lịch sử" line does not reach the outputs the tests compare."""
+    from kh_excel.store import open_store
+
+    path = tmp_path_factory.mktemp("store") / "kh-excel.sqlite"
+    monkeypatch.setenv("KH_EXCEL_STORE", str(path))
+    open_store(path).close()
+    return path

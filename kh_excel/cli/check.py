@@ -12,6 +12,7 @@ from .main import cli
 from .i18n import english
 from .options import force_option, json_option
 from .render import render_annotated, render_check
+from .store import store_options
 
 
 @english(
@@ -38,8 +39,9 @@ from .render import render_annotated, render_check
 @json_option
 @force_option
 @click.pass_context
+@store_options
 def check_cmd(ctx: click.Context, paths: tuple[str, ...], rules: str | None,
-              annotate_dir: str | None, as_json: bool, force: bool) -> None:
+              annotate_dir: str | None, as_json: bool, force: bool, store=None) -> None:
     """Kiểm tra các biểu mẫu đã điền (tệp hoặc thư mục) và báo từng lỗi theo tệp, trang, ô.
 
     Mã thoát: 0 không có lỗi, 1 có lỗi số liệu, 2 sai cách dùng, 3 có tệp không đọc được.
@@ -53,7 +55,7 @@ def check_cmd(ctx: click.Context, paths: tuple[str, ...], rules: str | None,
     lang = ctx.obj.get("lang", "vi")
     # Copies annotated by an earlier run in a folder being checked are not checked again.
     report = app.check(paths, rules=rules, lang=lang,
-                       exclude=[annotate_dir] if annotate_dir else ())
+                       exclude=[annotate_dir] if annotate_dir else (), store=store)
     if all(r.skipped for r in report.files):
         raise UsageError(detail=f"Không có tệp biểu mẫu (.xlsx, .xlsm, .xls) nào trong "
                                 f"{', '.join(paths)}.",

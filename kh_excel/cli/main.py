@@ -90,6 +90,7 @@ i18n.english(
 COMMANDS = {
     "template": "template", "units": "units", "indicators": "indicators", "check": "check",
     "rollup": "rollup", "report": "report", "excel-panel": "excel_panel",
+    "store": "store", "status": "status", "history": "history", "export": "export",
 }
 
 

@@ -10,6 +10,7 @@ from ..report.narrative import STYLES
 from .main import cli
 from .i18n import english
 from .options import force_option
+from .store import store_options
 
 _FILE = click.Path(dir_okay=False, path_type=Path)
 
@@ -66,10 +67,11 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
               help="Vẫn lập bản dự thảo khi số liệu còn lỗi (văn bản sẽ ghi rõ điều này).")
 @force_option
 @click.pass_context
+@store_options
 def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
                text_path: Path | None, trace_path: Path | None, templates: Path | None,
                config: Path | None, so: str | None, ngay: str | None, nguoi_ky: str | None,
-               period: str | None, allow_errors: bool, force: bool) -> None:
+               period: str | None, allow_errors: bool, force: bool, store=None) -> None:
     """Lập dự thảo báo cáo (Word, và bản chữ) từ biểu tổng hợp hoặc một biểu mẫu đã điền.
 
     INPUT là tệp tổng hợp do kh-excel tạo, hoặc biểu của một đơn vị (xã, huyện, tỉnh; có
@@ -86,11 +88,14 @@ def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
     en = ctx.obj.get("lang") == "en"
     report = app.draft_report(input_path, style, templates=templates, allow_errors=allow_errors,
                               config=config, period=period, lang=ctx.obj.get("lang", "vi"),
-                              so=so, ngay=ngay, nguoi_ky=nguoi_ky)
+                              so=so, ngay=ngay, nguoi_ky=nguoi_ky, store=store)
     written = app.write_report(report, output, text=text_path, trace=trace_path, force=force)
     inp = report.input
     for path in written:
         click.echo(f"Wrote {path}" if en else f"Đã ghi {path}")
+    if inp.previous_source:  # last period from the history store
+        click.echo(f"Last period: {inp.previous_source}" if en
+                   else f"Số liệu kỳ trước: {inp.previous_source}")
     if report.allowed_errors:
         click.echo((f"Note: the input still has {inp.errors} data error(s); the draft says so."
                     if en else f"Lưu ý: số liệu đầu vào còn {inp.errors} lỗi; bản dự thảo đã "

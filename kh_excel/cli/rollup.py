@@ -12,6 +12,7 @@ from .main import cli
 from .i18n import english
 from .options import force_option, json_option, period_option, scheme_option
 from .render import render_rollup
+from .store import render_store_notes, store_options
 
 
 @english(
@@ -62,8 +63,9 @@ from .render import render_rollup
 @json_option
 @force_option
 @click.pass_context
+@store_options
 def rollup_cmd(ctx: click.Context, paths, unit, parent, period, scheme, own, previous, prefer_newest,
-               rules, extra_units, output, quiet, as_json, force) -> None:
+               rules, extra_units, output, quiet, as_json, force, store=None) -> None:
     """Tổng hợp biểu của các đơn vị trực thuộc và biểu của chính đơn vị thành một tệp Excel.
 
     Tệp kết quả là biểu của cấp tổng hợp (dùng tiếp cho cấp trên), kèm các trang Chi tiết
@@ -89,12 +91,13 @@ def rollup_cmd(ctx: click.Context, paths, unit, parent, period, scheme, own, pre
         result = app.rollup(paths, unit=unit, parent=parent, period=period, scheme=scheme,
                             own=own, previous=previous, prefer_newest=prefer_newest, rules=rules,
                             extra_units=extra_units, lang=lang,
-                            progress=progress if show else None)
-    path = app.write_rollup(result, output, force=force)
+                            progress=progress if show else None, store=store)
+    path = app.write_rollup(result, output, force=force, store=store, lang=lang)
     if as_json:
         click.echo(json.dumps(result.to_dict(), ensure_ascii=False, indent=2))
     elif not quiet:
         render_rollup(result, path, lang)
+        render_store_notes(result, lang)
     if any(r.submission is None and not r.skipped for r in result.files):
         ctx.exit(int(ExitCode.BAD_INPUT))
     ctx.exit(int(ExitCode.FINDINGS if result.has_errors else ExitCode.OK))

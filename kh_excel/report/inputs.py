@@ -66,6 +66,7 @@ class ReportInput:
     counts: dict[str, tuple[int, int]] = field(default_factory=dict)      # code → (x, y)
     rows: dict[tuple[str, str, str], RollupRow] = field(default_factory=dict)
     text_cells: dict[str, tuple[str, str]] = field(default_factory=dict)  # code → (sheet, cell)
+    previous_source: str = ""      # which stored roll-up last period's figures came from
 
     @property
     def tier(self) -> str:
@@ -266,6 +267,8 @@ def _rollup_meta(inp: ReportInput, key: str, value) -> None:
         inp.errors = int(number)
     elif key == "warnings" and number is not None:
         inp.warnings = int(number)
+    elif key == "previous_source":
+        inp.previous_source = _text(value)
     elif key == "previous_period" and _text(value):
         try:
             inp.previous_period = Period.parse(_text(value))

@@ -32,6 +32,7 @@ class ChildRow:
     sha256: str | None = None
     received: int | None = None      # for a unit built from its own children: how many sent
     expected: int | None = None
+    version: int | None = None       # the version of its form in the history store, if known
 
     def total(self, code: str) -> Number | None:
         """The unit's figure over all its levels (missing when no level has one)."""
@@ -58,6 +59,7 @@ class RollupResult:
     previous_period: Period | None = None
     leaf_received: int = 0                            # communes whose figures are included
     leaf_expected: int = 0
+    previous_source: str = ""                         # where last period's figures came from
 
     @property
     def tier(self) -> str:
@@ -127,6 +129,7 @@ class RollupResult:
                           "expected": c.expected} for c in self.children],
             "previous_period": str(self.previous_period) if self.previous_period else None,
             "previous": by_level(self.previous),
+            "previous_source": self.previous_source or None,
             "findings": [f.to_dict() for f in self.findings],
             "summary": {"loi": sum(f.severity is Severity.LOI for f in self.findings),
                         "canh_bao": sum(f.severity is Severity.CANH_BAO for f in self.findings),

@@ -97,7 +97,8 @@ def _per_unit_rows(book: Skeleton, result: RollupResult) -> None:
         cover = f"{child.received or 0}/{child.expected}" if child.expected else ""
         cells: list[tuple[int, Value, str]] = [
             (1, n, "num"), (2, child.unit.code, "text"), (3, child.unit.name, "text"),
-            (4, STATUS_LABELS[child.status], "text"), (5, cover, "text")]
+            (4, STATUS_LABELS[child.status] + _version_mark(child.version), "text"),
+            (5, cover, "text")]
         for k, ind in enumerate(codes):
             v = child.total(ind.code)
             if v is not None:
@@ -114,6 +115,11 @@ def _per_unit_rows(book: Skeleton, result: RollupResult) -> None:
                                                _number(sum(column)) if column else 0),
                       "bold_count"))
     sheet.append(row + 1, total)
+
+
+def _version_mark(version: int | None) -> str:
+    """Which version of a resubmitted form was used (from the history store)."""
+    return f" (lần {version})" if version and version > 1 else ""
 
 
 def _findings_rows(book: Skeleton, result: RollupResult) -> None:
@@ -155,6 +161,8 @@ def _previous_rows(book: Skeleton, result: RollupResult) -> None:
                               f"{fmt}_f"))
             sheet.append(row, cells)
             row += 1
+    if result.previous_source:
+        sheet.append(row + 1, [(1, f"Số liệu kỳ trước lấy từ {result.previous_source}", "text")])
 
 
 def _data_rows(book: Skeleton, result: RollupResult) -> None:
@@ -171,6 +179,8 @@ def _data_rows(book: Skeleton, result: RollupResult) -> None:
         ("meta", "communes_received", "", result.leaf_received),
         ("meta", "errors", "", errors), ("meta", "warnings", "", warnings),
         ("meta", "previous_period", "", str(result.previous_period or ""))]
+    if result.previous_source:  # last period from the history store: say which roll-up
+        rows.append(("meta", "previous_source", "", result.previous_source))
     rows += [("previous", c, lv, _number(v)) for (c, lv), v in sorted(result.previous.items())]
     rows += [("text", code, unit_name, text) for code, unit_name, text in result.texts]
     rows += [("missing", u.code, u.name, "") for u in result.missing]
