@@ -309,3 +309,16 @@ def test_two_new_files_for_one_unit_in_one_run_are_versions_by_age(tmp_path, uni
         rows = dict(conn.execute("SELECT f.path, s.version FROM submissions s JOIN files f "
                                  "ON f.id = s.file_id"))
     assert rows == {str(newer): 1, str(older): 2}
+
+
+def test_files_that_are_not_forms_are_not_recorded(tmp_path):
+    store = tmp_path / "kho.sqlite"
+    folder = tmp_path / "nop"
+    folder.mkdir()
+    shutil.copy(CLEAN / "2023_02137_xa-van-vu.xlsx", folder)
+    (folder / "cong-van.pdf").write_bytes(b"%PDF-1.4 not a form")
+    report = app.check([folder], store=store)
+    assert any(r.skipped for r in report.files)
+    with sqlite3.connect(store) as conn:
+        assert [p for (p,) in conn.execute("SELECT path FROM files")] == [
+            str(folder / "2023_02137_xa-van-vu.xlsx")]

@@ -7,11 +7,33 @@ import click
 
 from .. import app
 from ..outputs import check_writable, write_atomic
+from .i18n import english
 from .main import cli
 from .options import force_option, scheme_option
 from .store import store_path_option
 
 
+@english(
+    """Export every stored value of the units below a unit as one table (CSV, xlsx) for analysis.
+
+    For each unit and period, the latest version; columns are indicator code and level
+    (hoi_vien.xa).
+
+    \b
+    Examples:
+      kh-excel export --unit "Huyện Na Rì" --period 2023 -o na-ri-2023.csv
+      kh-excel export --unit "Na Rì" --period 2022 --period 2023 --format xlsx -o na-ri.xlsx
+      kh-excel export --unit "Tỉnh Thái Nguyên" --long --labels > thai-nguyen.csv
+    """,
+    unit="The unit above (district, province): name or code.",
+    periods="A period (may be given several times); default: every period in the store.",
+    scheme="Administrative scheme: legacy-3tier or two-tier-2025. Default: from the period.",
+    fmt="File format.",
+    long_="Long form: one row per value.",
+    labels="Indicator labels instead of codes.",
+    output="The file to write (default: CSV on the screen).",
+    extra_units="A file of extra units below the unit (CSV/XLSX).",
+    force="Overwrite output files that exist.")
 @cli.command("export")
 @click.option("--unit", required=True, help="Đơn vị cấp trên (huyện, tỉnh): tên hoặc mã.")
 @click.option("--period", "periods", multiple=True, help="Kỳ báo cáo (có thể ghi nhiều lần); "

@@ -7,11 +7,28 @@ import click
 
 from .. import app
 from ..numfmt import format_number
+from .i18n import english
 from .main import cli
 from .options import json_option, scheme_option
 from .store import store_path_option
 
 
+@english(
+    """A unit's history in the store: its periods, the versions received, values over the years.
+
+    \b
+    Examples:
+      kh-excel history --unit "Xã Văn Vũ" --parent "Na Rì"
+      kh-excel history --unit "Huyện Na Rì" --indicator quy_van_dong
+      kh-excel history --unit 02137 --indicator hoi_vien --json
+    """,
+    unit="The unit: name or code.",
+    parent="The unit above it, to tell namesakes apart.",
+    indicator="An indicator code (see kh-excel indicators).",
+    scheme="Administrative scheme: legacy-3tier or two-tier-2025. Default: where the store "
+           "has the unit.",
+    extra_units="A file of extra units (CSV/XLSX).",
+    as_json="Print the result as JSON (exactly what the library returns).")
 @cli.command("history")
 @click.option("--unit", required=True, help="Đơn vị: tên hoặc mã.")
 @click.option("--parent", default=None, help="Đơn vị cấp trên, khi tên trùng nhau.")

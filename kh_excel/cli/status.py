@@ -6,11 +6,34 @@ import json
 import click
 
 from .. import app
+from .i18n import english
 from .main import cli
 from .options import force_option, json_option, period_option, scheme_option
 from .store import store_path_option
 
 
+@english(
+    """Who has sent their form for a period, from the history store.
+
+    For each unit below: sent or not, when, which version, the errors and warnings left,
+    changed since the last roll-up, late. The last line sums the period up.
+
+    \b
+    Examples:
+      kh-excel status --unit "Huyện Na Rì" --period 2023
+      kh-excel status --unit "Na Rì" --period 2024 --deadline 2024-12-20 -o tinh-hinh-nop.xlsx
+      kh-excel status --unit "Tỉnh Thái Nguyên" --period 2025 --json
+    """,
+    unit="The unit receiving the forms (district, province): name or code.",
+    period="Period: 2024 (the year) or 2024-H1 (first six months).",
+    scheme="Administrative scheme: legacy-3tier (province – district – commune, until "
+           "30/6/2025) or two-tier-2025 (province – commune, from 1/7/2025). Default: from "
+           "the period.",
+    deadline="Deadline: a form received after this day is marked late.",
+    output="Also write the overview as a workbook (.xlsx).",
+    extra_units="A file of extra units below the unit (CSV/XLSX).",
+    as_json="Print the result as JSON (exactly what the library returns).",
+    force="Overwrite output files that exist.")
 @cli.command("status")
 @click.option("--unit", required=True, help="Đơn vị nhận biểu (huyện, tỉnh): tên hoặc mã.")
 @period_option

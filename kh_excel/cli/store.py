@@ -10,16 +10,20 @@ import click
 
 from .. import app
 from ..errors import ExitCode, UsageError
+from .i18n import english
 from .main import cli
 from .options import json_option
 
 
+def _option(command, *decls: str, help: str, help_en: str, **attrs):
+    """``click.option`` that also carries its English help (see :mod:`.i18n`)."""
+    command = click.option(*decls, help=help, **attrs)(command)
+    command.__click_params__[-1].help_en = help_en
+    return command
+
+
 def store_options(command):
     """``--store PATH`` and ``--no-store``; the command receives ``store`` (a path, or None)."""
-    @click.option("--store", "store_path", default=None, metavar="PATH",
-                  help="Kho lịch sử (SQLite) dùng cho lần chạy này. Mặc định: biến môi trường "
-                       "KH_EXCEL_STORE, nếu không có thì thư mục dữ liệu của người dùng.")
-    @click.option("--no-store", is_flag=True, help="Không đọc, không ghi kho lịch sử.")
     @functools.wraps(command)
     def wrapper(*args, store_path: str | None, no_store: bool, **kwargs):
         if no_store and store_path:
@@ -35,16 +39,41 @@ def store_options(command):
                 click.echo(f"Created the history store: {store} (skip it with --no-store)"
                            if lang == "en" else
                            f"Đã tạo kho lịch sử: {store} (bỏ qua kho bằng --no-store)", err=True)
-    return wrapper
+    wrapper = _option(wrapper, "--no-store", is_flag=True,
+                      help="Không đọc, không ghi kho lịch sử.",
+                      help_en="Neither read nor write the history store.")
+    return _option(wrapper, "--store", "store_path", default=None, metavar="PATH",
+                   help="Kho lịch sử (SQLite) dùng cho lần chạy này. Mặc định: biến môi trường "
+                        "KH_EXCEL_STORE, nếu không có thì thư mục dữ liệu của người dùng.",
+                   help_en="The history store (SQLite) for this run. Default: KH_EXCEL_STORE, "
+                           "else the user's data folder.")
 
 
 def store_path_option(command):
     """``--store PATH`` for the commands that only read the store."""
-    return click.option("--store", "store", default=None, metavar="PATH", type=click.Path(
-        path_type=Path), help="Kho lịch sử (SQLite). Mặc định: KH_EXCEL_STORE hoặc thư mục dữ "
-        "liệu của người dùng.")(command)
+    return _option(command, "--store", "store", default=None, metavar="PATH",
+                   type=click.Path(path_type=Path),
+                   help="Kho lịch sử (SQLite). Mặc định: KH_EXCEL_STORE hoặc thư mục dữ liệu "
+                        "của người dùng.",
+                   help_en="The history store (SQLite). Default: KH_EXCEL_STORE or the user's "
+                           "data folder.")
 
 
+@english(
+    """Check or back up the history store (the forms received, the roll-ups made).
+
+    The store is made by the first check or rollup. --verify checks the database and every
+    file it recorded (still there? changed since?); exit code 1 when something is wrong.
+
+    \b
+    Examples:
+      kh-excel store --verify
+      kh-excel store --backup sao-luu/kh-excel-2024-01-10.sqlite
+      kh-excel store --store kho-huyen.sqlite --verify --json
+    """,
+    verify="Check the database and the files it recorded.",
+    backup_to="Back the store up into this file (safe while another command writes to it).",
+    as_json="Print the result as JSON (exactly what the library returns).")
 @cli.command("store")
 @click.option("--verify", is_flag=True, help="Kiểm tra cơ sở dữ liệu và các tệp nó ghi nhận.")
 @click.option("--backup", "backup_to", type=click.Path(dir_okay=False, path_type=Path),

@@ -146,6 +146,7 @@ def record_files(conn: sqlite3.Connection, files: list[FileResult], lang: str = 
     Returns ``{sha256: (submission id, planned)}`` for the readable ones; ``planned`` is
     ``None`` for a file recorded by an earlier run."""
     stamp = now()
+    files = [r for r in files if not r.skipped]  # not forms (a PDF sent instead): not recorded
     shas = {id(r): r.submission.sha256 if r.submission is not None else _sha256(r.path)
             for r in files}
     known = known_files(conn, [s for s in shas.values() if s])
