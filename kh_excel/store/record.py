@@ -264,7 +264,17 @@ def _insert_file(conn: sqlite3.Connection, path: str, sha: str, stamp: str) -> i
 
 
 def _sha256(path: str) -> str | None:
+    """The hash of an unreadable file, for the record; None for what is not a regular file
+    (a device, a FIFO: never read) or cannot be opened."""
+    import stat
+
     try:
-        return hashlib.sha256(Path(path).read_bytes()).hexdigest()
+        if not stat.S_ISREG(os.stat(path).st_mode):
+            return None
+        h = hashlib.sha256()
+        with open(path, "rb") as f:
+            for block in iter(lambda: f.read(1 << 20), b""):
+                h.update(block)
+        return h.hexdigest()
     except OSError:
         return None
