@@ -62,14 +62,15 @@ def store_path_option(command):
 @english(
     """Check or back up the history store (the forms received, the roll-ups made).
 
-    The store is made by the first check or rollup. --verify checks the database and every
-    file it recorded (still there? changed since?); exit code 1 when something is wrong.
+    Without options: print where the store is. The store is made by the first check or
+    rollup. --verify checks the database and every file it recorded (still there? changed
+    since?); exit code 1 when something is wrong.
 
     \b
     Examples:
-      kh-excel store --verify
+      kh-excel store
+      kh-excel store --verify --json
       kh-excel store --backup sao-luu/kh-excel-2024-01-10.sqlite
-      kh-excel store --store kho-huyen.sqlite --verify --json
     """,
     verify="Check the database and the files it recorded.",
     backup_to="Back the store up into this file (safe while another command writes to it).",
@@ -85,14 +86,15 @@ def store_cmd(ctx: click.Context, verify: bool, backup_to: Path | None, store: P
               as_json: bool) -> None:
     """Kiểm tra hoặc sao lưu kho lịch sử (các biểu đã nhận, các lần tổng hợp).
 
-    Kho được tạo khi chạy check hoặc rollup lần đầu. --verify kiểm tra cơ sở dữ liệu và
-    đối chiếu từng tệp đã ghi nhận (còn không, có bị sửa không); mã thoát 1 nếu có vấn đề.
+    Không có tuỳ chọn: in đường dẫn của kho. Kho được tạo khi chạy check hoặc rollup lần đầu.
+    --verify kiểm tra cơ sở dữ liệu và đối chiếu từng tệp đã ghi nhận (còn không, có bị sửa
+    không); mã thoát 1 nếu có vấn đề.
 
     \b
     Ví dụ:
-      kh-excel store --verify
+      kh-excel store
+      kh-excel store --verify --json
       kh-excel store --backup sao-luu/kh-excel-2024-01-10.sqlite
-      kh-excel store --store kho-huyen.sqlite --verify --json
     """
     en = ctx.obj.get("lang") == "en"
     if not verify and backup_to is None:
