@@ -221,14 +221,16 @@ def write_rollup(result: RollupResult, path: PathLike, *, force: bool = False) -
 
 def draft_report(source: PathLike, style: str = "bao-cao", *, templates: PathLike | None = None,
                  allow_errors: bool = False, config: PathLike | None = None,
-                 period: str | None = None, lang: str = "vi", **document: str | None) -> Report:
+                 period: str | None = None, lang: str = "vi", final: bool = False,
+                 **document: str | None) -> Report:
     """Draft the báo cáo (``bao-cao``) or the news item (``tin-bai``) of a roll-up or a form.
 
-    ``document`` holds the document details (``so``, ``ngay``, ``nguoi_ky``, …)."""
+    ``document`` holds the document details (``so``, ``ngay``, ``nguoi_ky``, …); ``final``
+    leaves out the mark "DỰ THẢO"."""
     from .report import draft_report as _draft
 
     return _draft(source, style, templates=templates, allow_errors=allow_errors, config=config,
-                  period=period, lang=lang, **document)
+                  period=period, lang=lang, final=final, **document)
 
 
 def write_report(report: Report, docx: PathLike, *, text: PathLike | None = None,

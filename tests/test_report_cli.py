@@ -52,7 +52,7 @@ def test_news_item_style(tmp_path, units):
                  "--text", tmp_path / "tin.md")
     assert result.exit_code == 0
     text = (tmp_path / "tin.md").read_text("utf-8")
-    assert text.startswith("# Hội Khuyến học xã Văn Vũ tổng kết công tác khuyến học, khuyến tài "
+    assert text.startswith("**DỰ THẢO**\n\n# Hội Khuyến học xã Văn Vũ tổng kết công tác khuyến học, khuyến tài "
                            "năm 2023\n")
     assert "hơn 1,25 tỷ đồng" not in text and "1,25 tỷ đồng" in text
 

@@ -64,12 +64,14 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 @click.option("--period", help="Kỳ báo cáo, khi tệp không ghi (biểu mẫu trắng): 2024 hoặc 2024-H1.")
 @click.option("--allow-errors", is_flag=True,
               help="Vẫn lập bản dự thảo khi số liệu còn lỗi (văn bản sẽ ghi rõ điều này).")
+@click.option("--final", is_flag=True,
+              help="Bản chính thức: không ghi dấu \"DỰ THẢO\" ở đầu trang 1.")
 @force_option
 @click.pass_context
 def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
                text_path: Path | None, trace_path: Path | None, templates: Path | None,
                config: Path | None, so: str | None, ngay: str | None, nguoi_ky: str | None,
-               period: str | None, allow_errors: bool, force: bool) -> None:
+               period: str | None, allow_errors: bool, final: bool, force: bool) -> None:
     """Lập dự thảo báo cáo (Word, và bản chữ) từ biểu tổng hợp hoặc một biểu mẫu đã điền.
 
     INPUT là tệp tổng hợp do kh-excel tạo, hoặc biểu của một đơn vị (xã, huyện, tỉnh; có
@@ -86,7 +88,7 @@ def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
     en = ctx.obj.get("lang") == "en"
     report = app.draft_report(input_path, style, templates=templates, allow_errors=allow_errors,
                               config=config, period=period, lang=ctx.obj.get("lang", "vi"),
-                              so=so, ngay=ngay, nguoi_ky=nguoi_ky)
+                              final=final, so=so, ngay=ngay, nguoi_ky=nguoi_ky)
     written = app.write_report(report, output, text=text_path, trace=trace_path, force=force)
     inp = report.input
     for path in written:

@@ -28,6 +28,7 @@ class Annex:
     subtitle: str
     columns: list[str]
     rows: list[AnnexRow] = field(default_factory=list)
+    note: str = ""            # under the table: how complete the roll-up is
 
     @property
     def value_columns(self) -> int:
@@ -41,7 +42,20 @@ class Annex:
             cells = row.cells if row.kind == "indicator" else \
                 [row.cells[0], f"**{row.cells[1]}**", *[""] * (len(self.columns) - 2)]
             lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+        if self.note:
+            lines += ["", f"*{self.note}*"]
         return "\n".join(lines) + "\n"
+
+    def drop_empty_columns(self) -> None:
+        """Leave out the value columns (levels, last period) that are blank in every row."""
+        keep = [c for c in range(len(self.columns)) if c < 3 or any(
+            r.cells[c] for r in self.rows if r.kind == "indicator")]
+        if len(keep) == len(self.columns) or len(keep) == 3:
+            return
+        self.columns = [self.columns[c] for c in keep]
+        for row in self.rows:
+            if row.kind == "indicator":
+                row.cells = [row.cells[c] for c in keep]
 
 
 def show(fig: Fig | None) -> str:
@@ -78,6 +92,7 @@ def build_annex(figs: Figures) -> Annex:
         for n, row in enumerate(rows, 1):
             row.cells[0] = str(n)
             annex.rows.append(row)
+    annex.drop_empty_columns()
     return annex
 
 

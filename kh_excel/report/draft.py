@@ -16,7 +16,7 @@ from pathlib import Path
 from ..errors import ReportHasErrors, UsageError
 from ..outputs import check_writable, write_atomic
 from .annex import Annex, build_annex
-from .docx import QUOC_HIEU, TIEU_NGU, build_docx
+from .docx import DRAFT_MARK, QUOC_HIEU, TIEU_NGU, build_docx
 from .figures import Figures
 from .inputs import ReportInput, load_report_input
 from .marks import cell_ref
@@ -33,6 +33,7 @@ class Report:
     org: OrgDetails
     narrative: Narrative
     annex: Annex | None
+    final: bool = False       # no "DỰ THẢO" mark
 
     @property
     def allowed_errors(self) -> int:
@@ -43,13 +44,14 @@ class Report:
         """The whole document as text (Markdown): frame, body, signature, annex."""
         body = self.narrative.markdown()
         org = self.org
+        mark = "" if self.final else f"**{DRAFT_MARK}**\n\n"
         if self.style != "bao-cao":
-            return body + (f"\n**{org.tac_gia}**\n" if org.tac_gia else "")
+            return mark + body + (f"\n**{org.tac_gia}**\n" if org.tac_gia else "")
         head = [org.co_quan_chu_quan.upper(), f"**{org.ten_to_chuc.upper()}**", org.so_ky_hieu,
                 "", f"**{QUOC_HIEU}**", f"**{TIEU_NGU}**", "", f"*{org.dia_danh_ngay}*", ""]
         sign = ["", "**Nơi nhận:**", *org.recipients(), "", f"**{org.tham_quyen.upper()}**",
                 f"**{org.chuc_vu.upper()}**", "", f"**{org.signer}**", ""]
-        text = "\n".join(line for n, line in enumerate(head) if line or n) + "\n" + body
+        text = mark + "\n".join(line for n, line in enumerate(head) if line or n) + "\n" + body
         text += "\n".join(sign)
         if self.annex is not None and self.annex.rows:
             text += "\n" + self.annex.markdown()
@@ -89,17 +91,19 @@ class Report:
 
     def docx(self):
         """The python-docx document."""
-        return build_docx(self.narrative.blocks, self.style, self.org, self.annex)
+        return build_docx(self.narrative.blocks, self.style, self.org, self.annex,
+                          draft=not self.final)
 
 
 def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao", *,
                  templates: str | os.PathLike | None = None, allow_errors: bool = False,
                  config: str | os.PathLike | None = None, period: str | None = None,
-                 lang: str = "vi", **org_values) -> Report:
+                 lang: str = "vi", final: bool = False, **org_values) -> Report:
     """Draft the report (``bao-cao``) or news item (``tin-bai``) of a form or roll-up.
 
     ``config`` is a TOML file of organisation details and ``org_values`` override it (``so``,
-    ``ngay``, ``nguoi_ky``, … as in :class:`OrgDetails`). Raises :class:`ReportHasErrors` when
+    ``ngay``, ``nguoi_ky``, … as in :class:`OrgDetails`); ``final`` leaves out the mark
+    "DỰ THẢO". Raises :class:`ReportHasErrors` when
     the input has error-severity findings, unless ``allow_errors``.
     """
     inp = source if isinstance(source, ReportInput) else \
@@ -119,7 +123,7 @@ def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao"
     org = org_details(defaults, config, **org_values)
     narrative = render_narrative(inp, style, templates, allow_errors=allow_errors)
     annex = build_annex(figs) if style == "bao-cao" else None
-    return Report(inp, style, org, narrative, annex)
+    return Report(inp, style, org, narrative, annex, final)
 
 
 def write_report(report: Report, docx: str | os.PathLike, text: str | os.PathLike | None = None,
