@@ -222,15 +222,15 @@ def write_rollup(result: RollupResult, path: PathLike, *, force: bool = False) -
 def draft_report(source: PathLike, style: str = "bao-cao", *, templates: PathLike | None = None,
                  allow_errors: bool = False, config: PathLike | None = None,
                  period: str | None = None, lang: str = "vi", final: bool = False,
-                 **document: str | None) -> Report:
+                 strict: bool = False, **document: str | None) -> Report:
     """Draft the báo cáo (``bao-cao``) or the news item (``tin-bai``) of a roll-up or a form.
 
     ``document`` holds the document details (``so``, ``ngay``, ``nguoi_ky``, …); ``final``
-    leaves out the mark "DỰ THẢO"."""
+    leaves out the mark "DỰ THẢO"; ``strict`` refuses a draft with prompts for the author."""
     from .report import draft_report as _draft
 
     return _draft(source, style, templates=templates, allow_errors=allow_errors, config=config,
-                  period=period, lang=lang, final=final, **document)
+                  period=period, lang=lang, final=final, strict=strict, **document)
 
 
 def write_report(report: Report, docx: PathLike, *, text: PathLike | None = None,

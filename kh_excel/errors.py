@@ -177,3 +177,16 @@ class WrongPeriod(KhError):
           "Có phải kỳ {found}? Chạy lại với --period {found}, hoặc chọn đúng thư mục.")
     en = ("{count} of {files} forms in {paths} are for period {found}, not {period}. "
           "Did you mean period {found}? Run again with --period {found}, or pick the right folder.")
+
+
+class ReportHasPrompts(KhError):
+    """``report --strict``: the draft still has prompts "[Hội bổ sung: …]" for the author."""
+
+    exit_code = ExitCode.FINDINGS
+    vi = ("Bản báo cáo còn {count} chỗ cần Hội bổ sung ({where}) nên chưa ghi (--strict). Điền "
+          "nội dung vào trang 'Thông tin chung' của biểu (kết quả nổi bật, tồn tại hạn chế, "
+          "phương hướng, kiến nghị) rồi chạy lại, hoặc bỏ --strict để lập bản dự thảo có đánh "
+          "dấu các chỗ này.")
+    en = ("The draft still has {count} place(s) for the association to complete ({where}), so "
+          "nothing was written (--strict). Fill in the texts on the sheet 'Thông tin chung' of "
+          "the form and run again, or leave out --strict to get a draft with these places marked.")

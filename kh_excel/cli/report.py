@@ -66,12 +66,15 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
               help="Vẫn lập bản dự thảo khi số liệu còn lỗi (văn bản sẽ ghi rõ điều này).")
 @click.option("--final", is_flag=True,
               help="Bản chính thức: không ghi dấu \"DỰ THẢO\" ở đầu trang 1.")
+@click.option("--strict", is_flag=True,
+              help="Không ghi văn bản còn chỗ đánh dấu \"[Hội bổ sung: …]\" (mã thoát 1).")
 @force_option
 @click.pass_context
 def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
                text_path: Path | None, trace_path: Path | None, templates: Path | None,
                config: Path | None, so: str | None, ngay: str | None, nguoi_ky: str | None,
-               period: str | None, allow_errors: bool, final: bool, force: bool) -> None:
+               period: str | None, allow_errors: bool, final: bool, strict: bool,
+               force: bool) -> None:
     """Lập dự thảo báo cáo (Word, và bản chữ) từ biểu tổng hợp hoặc một biểu mẫu đã điền.
 
     INPUT là tệp tổng hợp do kh-excel tạo, hoặc biểu của một đơn vị (xã, huyện, tỉnh; có
@@ -88,11 +91,16 @@ def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
     en = ctx.obj.get("lang") == "en"
     report = app.draft_report(input_path, style, templates=templates, allow_errors=allow_errors,
                               config=config, period=period, lang=ctx.obj.get("lang", "vi"),
-                              final=final, so=so, ngay=ngay, nguoi_ky=nguoi_ky)
+                              final=final, strict=strict, so=so, ngay=ngay, nguoi_ky=nguoi_ky)
     written = app.write_report(report, output, text=text_path, trace=trace_path, force=force)
     inp = report.input
     for path in written:
         click.echo(f"Wrote {path}" if en else f"Đã ghi {path}")
+    prompts = len(report.narrative.prompts)
+    if prompts:
+        click.echo((f"Note: {prompts} place(s) marked [Hội bổ sung: …] are left for the "
+                    "association to complete." if en else f"Lưu ý: văn bản còn {prompts} chỗ "
+                    "đánh dấu [Hội bổ sung: …] để Hội bổ sung."), err=True)
     if report.allowed_errors:
         click.echo((f"Note: the input still has {inp.errors} data error(s); the draft says so."
                     if en else f"Lưu ý: số liệu đầu vào còn {inp.errors} lỗi; bản dự thảo đã "

@@ -12,13 +12,13 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from .annex import Annex
-from .blocks import Block
+from .blocks import PROMPT, Block
 from .org import OrgDetails
 
 FONT = "Times New Roman"
@@ -253,9 +253,24 @@ def _body(doc, blocks: list[Block], style: str) -> None:
             p = doc.add_paragraph(style=f"Heading {block.level}")
             p.add_run(block.text)
             continue
-        p = _para(doc, block.text if block.kind == "para" else f"- {block.text}",
-                  bold=block.emphasis == "bold", italic=block.emphasis == "italic",
-                  indent=INDENT)
+        p = _para(doc, indent=INDENT)
+        _runs(p, block.text if block.kind == "para" else f"- {block.text}",
+              bold=block.emphasis == "bold", italic=block.emphasis == "italic")
+
+
+def _runs(p, text: str, bold=False, italic=False, size=BODY_PT) -> None:
+    """The text of a paragraph; the prompts left for the author italic and highlighted."""
+    pos = 0
+    for m in [*PROMPT.finditer(text), None]:
+        end = m.start() if m else len(text)
+        if end > pos:
+            run = p.add_run(text[pos:end])
+            run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+        if m:
+            run = p.add_run(m.group(0))
+            run.bold, run.italic, run.font.size = bold, True, Pt(size)
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            pos = m.end()
 
 
 def _signature(doc, org: OrgDetails) -> None:

@@ -13,7 +13,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ReportHasErrors, UsageError
+from ..errors import ReportHasErrors, ReportHasPrompts, UsageError
 from ..outputs import check_writable, write_atomic
 from .annex import Annex, build_annex
 from .docx import DRAFT_MARK, QUOC_HIEU, TIEU_NGU, build_docx
@@ -87,6 +87,7 @@ class Report:
             "style": self.style, "template": self.narrative.template,
             "sentences": out,
             "unsourced_numbers": self.narrative.unsourced,
+            "prompts": self.narrative.prompts,
         }
 
     def docx(self):
@@ -98,12 +99,13 @@ class Report:
 def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao", *,
                  templates: str | os.PathLike | None = None, allow_errors: bool = False,
                  config: str | os.PathLike | None = None, period: str | None = None,
-                 lang: str = "vi", final: bool = False, **org_values) -> Report:
+                 lang: str = "vi", final: bool = False, strict: bool = False,
+                 **org_values) -> Report:
     """Draft the report (``bao-cao``) or news item (``tin-bai``) of a form or roll-up.
 
     ``config`` is a TOML file of organisation details and ``org_values`` override it (``so``,
     ``ngay``, ``nguoi_ky``, … as in :class:`OrgDetails`); ``final`` leaves out the mark
-    "DỰ THẢO". Raises :class:`ReportHasErrors` when
+    "DỰ THẢO"; ``strict`` raises :class:`ReportHasPrompts` while a prompt for the author is left. Raises :class:`ReportHasErrors` when
     the input has error-severity findings, unless ``allow_errors``.
     """
     inp = source if isinstance(source, ReportInput) else \
@@ -122,6 +124,9 @@ def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao"
     defaults = default_org(inp.unit, inp.submission.meta.get("parent_name", ""), child_words)
     org = org_details(defaults, config, **org_values)
     narrative = render_narrative(inp, style, templates, allow_errors=allow_errors)
+    if strict and narrative.prompts:
+        sections = list(dict.fromkeys(p["section"] or "đầu văn bản" for p in narrative.prompts))
+        raise ReportHasPrompts(count=len(narrative.prompts), where="; ".join(sections))
     annex = build_annex(figs) if style == "bao-cao" else None
     return Report(inp, style, org, narrative, annex, final)
 

@@ -7,7 +7,7 @@ never taken from the file; last period's figure rides along when the roll-up has
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 
 from ..catalogue import Catalogue, Indicator, load_catalogue
@@ -27,6 +27,27 @@ DIVISION_ORDER = ("Xã", "Phường", "Thị trấn", "Đặc khu", "Huyện", "
 _FALLBACK_WORDS = {("xa", LEGACY): "xã, phường, thị trấn", ("xa", "two-tier-2025"):
                    "xã, phường, đặc khu", ("huyen", LEGACY): "huyện, quận, thị xã, thành phố",
                    ("tinh", LEGACY): "tỉnh, thành phố", ("tinh", "two-tier-2025"): "tỉnh, thành phố"}
+
+
+TRACKED_SECTIONS = ("A", "B", "C", "D", "E")
+MEMBERS, FUND = ("hoi_vien",), ("quy_van_dong", "tong_quy")
+
+
+@dataclass
+class Trend:
+    """Codes of the tracked indicators compared with last period, and of those that rose/fell."""
+
+    compared: list[str] = field(default_factory=list)
+    up: list[str] = field(default_factory=list)
+    down: list[str] = field(default_factory=list)
+
+    @property
+    def members_fell(self) -> bool:
+        return any(c in self.down for c in MEMBERS)
+
+    @property
+    def fund_fell(self) -> bool:
+        return any(c in self.down for c in FUND)
 
 
 @dataclass(frozen=True)
@@ -148,6 +169,33 @@ class Figures:
         if len(rows) == 1 and (rows[0][1], rows[0][2]) == totals:
             return []
         return rows if self.parts(count_code) or self.parts(money_code) else []
+
+    def tracked(self) -> list[Indicator]:
+        """The indicators whose rise or fall judges a year: summed counts and money of the
+        results (not the population or the universes that rates are taken of, not the plan)."""
+        universes = {i.den for i in self.cat if i.derived}
+        return [i for i in self.cat if not i.derived and i.agg == "sum"
+                and i.section in TRACKED_SECTIONS and i.code not in universes]
+
+    def trend(self) -> Trend:
+        """How the tracked indicators moved against last period (trusted comparisons only)."""
+        trend = Trend()
+        if self.previous_period() is None:
+            return trend
+        for ind in self.tracked():
+            fig = self.get(ind.code, keep_zero=True)
+            if fig is None or fig.prev is None or self.distrust(fig):
+                continue
+            trend.compared.append(ind.code)
+            if fig.value > fig.prev.value:
+                trend.up.append(ind.code)
+            elif fig.value < fig.prev.value:
+                trend.down.append(ind.code)
+        return trend
+
+    def distrust(self, fig: Fig) -> str:
+        """Why a comparison of ``fig`` with last period must not be printed ('' if it may)."""
+        return ""
 
     def delta(self, fig: Fig) -> Fig | None:
         """This period's figure minus last period's, as a figure (None without last period)."""

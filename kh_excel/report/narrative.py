@@ -22,7 +22,7 @@ from ..model import Provenance
 from ..packaged import packaged
 from ..periods import TWO_TIER, Period
 from . import filters as F
-from .blocks import Block, parse_blocks
+from .blocks import PROMPT, PROMPT_HEAD, Block, parse_blocks
 from .figures import LEVEL_NAMES, Fig, Figures
 from .inputs import ReportInput
 from .marks import MARKERS, OPEN, SEP, Tracer, TraceItem, strip_markers
@@ -44,7 +44,7 @@ GENRES = {"bao-cao": Genre(pad=True, money="exact"), "tin-bai": Genre(pad=True, 
 TIER_KIND = {"xa": "xã", "huyen": "huyện", "tinh": "tỉnh", "tw": "quốc"}  # "toàn quốc"
 # Filters and functions of the templates: methods of the rendering context of the same name.
 FILTERS = ("so", "tien", "tien_du", "tien_tron", "phan_tram", "binh_quan", "xap_xi", "so_voi")
-FUNCTIONS = ("so_lieu", "chenh_lech", "dem", "trong_do", "trong_do_doi", "phan_so")
+FUNCTIONS = ("so_lieu", "chenh_lech", "dem", "trong_do", "trong_do_doi", "phan_so", "bo_sung")
 
 
 @dataclass
@@ -59,6 +59,16 @@ class Narrative:
     @property
     def unsourced(self) -> list[str]:
         return [n for b in self.blocks for n in b.unsourced]
+
+    @property
+    def prompts(self) -> list[dict[str, str]]:
+        """The marked prompts left for the author ("[Hội bổ sung: …]"), with their section."""
+        out, section = [], ""
+        for b in self.blocks:
+            if b.kind == "heading" and b.level >= 2:
+                section = b.text
+            out += [{"section": section, "text": t} for t in PROMPT.findall(b.text)]
+        return out
 
     def markdown(self) -> str:
         out: list[str] = []
@@ -238,6 +248,12 @@ class _Context:
 
     # -- functions --------------------------------------------------------------------------
 
+    def bo_sung(self, hint: str) -> str:
+        """A marked prompt for the author, ``[Hội bổ sung: hint]`` (italic, highlighted in Word;
+        listed at the end of the trace; ``--strict`` refuses a document that has one)."""
+        hint = " ".join(str(hint).replace("[", "(").replace("]", ")").split())
+        return self.tracer.mark(f"{PROMPT_HEAD} {hint}]", "bo_sung")
+
     def chenh_lech(self, fig) -> Fig | None:
         """This period's figure minus last period's (None without last period's figure)."""
         return self.figs.delta(self._fig(fig, "chenh_lech"))
@@ -310,7 +326,18 @@ class _Context:
             "y_kien": self._child_texts(own_texts),
             "ten_noi_dung": {t.code: t.label for t in self.cat.texts},
             "la_tong_hop": inp.is_rollup,
+            "xu_huong": self._trend(),
         }
+
+    def _trend(self) -> SimpleNamespace:
+        trend = self.figs.trend()
+        labels = {"hoi_vien": "số hội viên", "quy_van_dong": "số tiền vận động cho Quỹ",
+                  "tong_quy": "số dư Quỹ khuyến học, khuyến tài"}
+        return SimpleNamespace(
+            co_so_sanh=bool(trend.compared), so_sanh=len(trend.compared), tang=len(trend.up),
+            giam=len(trend.down), giam_hoi_vien=trend.members_fell, giam_quy=trend.fund_fell,
+            giam_chinh=[labels[c] for c in labels if c in trend.down],
+            ky_truoc=self.prev_label() if trend.compared else None)
 
     def _missing_sources(self, missing) -> tuple[Provenance, ...]:
         return tuple(s for code, name in missing
