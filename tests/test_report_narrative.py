@@ -203,10 +203,12 @@ def test_comparisons_only_with_last_periods_figures(tmp_path, units):
     text = report.narrative.markdown()
     assert ("tổng số hội viên là 10.360 người (trong đó: cấp xã 10.000 người, cấp huyện 360 "
             "người), chiếm tỷ lệ 23,55% dân số, tăng 360 hội viên so với năm 2022") in text
-    assert "được 900.000.000 đồng, tăng 12,5% so với năm 2022" in text   # money: relative
-    assert "Toàn huyện có 208 chi hội khuyến học (giảm 02 chi hội so với năm 2022)." in text
-    assert ("Trong năm 2023, toàn huyện thành lập thêm 11 ban khuyến học, nâng tổng số lên "
-            "204 ban.") in text
+    # money: the amount, and in the report the percentage beside it
+    assert "được 900.000.000 đồng, tăng 100.000.000 đồng (12,5%) so với năm 2022" in text
+    # net changes, never "thành lập thêm" (new minus dissolved is not the number founded)
+    assert ("Toàn huyện có 208 chi hội khuyến học (giảm 02 chi hội so với năm 2022) và 204 ban "
+            "khuyến học (tăng 11 ban so với năm 2022).") in text
+    assert "thành lập thêm" not in text
     assert report.annex.columns[-1] == "Năm 2022"
     row = next(r for r in report.annex.rows if r.code == "so_ban_khuyen_hoc")
     assert row.cells[-1] == "193"

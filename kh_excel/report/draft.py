@@ -88,6 +88,8 @@ class Report:
             "sentences": out,
             "unsourced_numbers": self.narrative.unsourced,
             "prompts": self.narrative.prompts,
+            "comparisons_left_out": [{"code": code, "level": level, "why": why} for
+                                     (code, level), why in self.narrative.left_out.items()],
         }
 
     def docx(self):

@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 
 from ..catalogue import Catalogue, Indicator, load_catalogue
 from ..errors import KhError
@@ -17,6 +18,7 @@ from ..periods import LEGACY, Period
 from ..registry import load_registry
 from ..tiers import has_total, input_levels
 from ..units import Unit
+from .doubts import Doubts, find_doubts, reason
 from .inputs import ReportInput
 
 LEVEL_NAMES = {"xa": "cấp xã", "huyen": "cấp huyện", "tinh": "cấp tỉnh", "tw": "cấp trung ương",
@@ -91,6 +93,7 @@ class Figures:
         except ValueError:  # a tier this module does not know: the levels the file has
             self.levels = tuple(dict.fromkeys(lv for (_c, lv) in self.sub.values if lv != "tong"))
         self._registry_unit = self._find_in_registry()
+        self.left_out: dict[tuple[str, str], str] = {}  # comparisons not printed, and why
 
     # -- single figures ---------------------------------------------------------------------
 
@@ -193,9 +196,19 @@ class Figures:
                 trend.down.append(ind.code)
         return trend
 
+    @cached_property
+    def doubts(self) -> Doubts:
+        return find_doubts(self.inp, self.cat, self.previous_period())
+
     def distrust(self, fig: Fig) -> str:
-        """Why a comparison of ``fig`` with last period must not be printed ('' if it may)."""
-        return ""
+        """Why a comparison of ``fig`` with last period must not be printed ('' if it may):
+        a finding on this period's figure, last period's or the change (remembered in
+        ``left_out`` for the trace)."""
+        ind = self.cat[fig.code]
+        why = reason(self.doubts, (ind.num, ind.den) if ind.derived else (ind.code,))
+        if why:
+            self.left_out[(fig.code, fig.level)] = why
+        return why
 
     def delta(self, fig: Fig) -> Fig | None:
         """This period's figure minus last period's, as a figure (None without last period)."""

@@ -9,7 +9,7 @@ is left out — never printed with "None" or 0.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -43,7 +43,8 @@ class Genre:
 GENRES = {"bao-cao": Genre(pad=True, money="exact"), "tin-bai": Genre(pad=True, money="rounded")}
 TIER_KIND = {"xa": "xã", "huyen": "huyện", "tinh": "tỉnh", "tw": "quốc"}  # "toàn quốc"
 # Filters and functions of the templates: methods of the rendering context of the same name.
-FILTERS = ("so", "tien", "tien_du", "tien_tron", "phan_tram", "binh_quan", "xap_xi", "so_voi")
+FILTERS = ("so", "tien", "tien_du", "tien_tron", "phan_tram", "binh_quan", "xap_xi", "so_voi",
+           "thay_doi")
 FUNCTIONS = ("so_lieu", "chenh_lech", "dem", "trong_do", "trong_do_doi", "phan_so", "bo_sung")
 
 
@@ -55,6 +56,7 @@ class Narrative:
     template: str
     blocks: list[Block]
     items: list[TraceItem]
+    left_out: dict[tuple[str, str], str] = field(default_factory=dict)  # comparisons, and why
 
     @property
     def unsourced(self) -> list[str]:
@@ -154,7 +156,7 @@ def render_narrative(inp: ReportInput, style: str = "bao-cao",
         # Chained, so that --debug shows where it came from (a template or this program).
         raise ReportTemplateError(path=_where(exc), detail=str(exc), detail_en=str(exc)) from exc
     return Narrative(style, template.filename or template.name, parse_blocks(marked),
-                     ctx.tracer.items)
+                     ctx.tracer.items, dict(ctx.figs.left_out))
 
 
 def _where(exc: BaseException) -> str:
@@ -231,14 +233,32 @@ class _Context:
         fig = self._fig(fig, "xap_xi")
         return self.mark_figs(f"{F.approx_count(fig.value, step)} {noun}".strip(), fig)
 
-    def so_voi(self, fig, noun: str = "") -> str:
-        """``tăng 1.234 hội viên so với năm 2022``; '' without last period's figure."""
-        fig = self._fig(fig, "so_voi")
-        if fig.prev is None or self.prev_period is None:
+    def _change(self, fig: Fig, noun: str) -> str:
+        """The net change of ``fig`` since last period, '' without a trusted comparison."""
+        if fig.prev is None or self.prev_period is None or self.figs.distrust(fig):
             return ""
-        change = F.change(fig.value, fig.prev.value, fig.kind, noun, self.genre.pad and bool(noun))
-        text = f"{change} so với {self.prev_label()}"
-        return self.mark_figs(text, fig, fig.prev, note="so sánh với kỳ trước")
+        money = F.money_exact if self.genre.money == "exact" else F.money_rounded
+        text = F.change(fig.value, fig.prev.value, fig.kind, noun,
+                        self.genre.pad and bool(noun), money=money)
+        rel = F.relative(fig.value, fig.prev.value) if fig.kind == "dong" else ""
+        if rel and self.genre.money == "exact":  # the report gives the percentage too
+            text += f" ({rel})"
+        return text
+
+    def thay_doi(self, fig, noun: str = "") -> str:
+        """``tăng 20 suất`` (no "so với …"); '' without a trusted comparison."""
+        text = self._change(self._fig(fig, "thay_doi"), noun)
+        return self.mark_figs(text, fig, fig.prev, note="so sánh với kỳ trước") if text else ""
+
+    def so_voi(self, fig, noun: str = "") -> str:
+        """``tăng 1.234 hội viên so với năm 2022``; '' without last period's figure, or when
+        the checker doubts it or the change (the trace says why)."""
+        fig = self._fig(fig, "so_voi")
+        text = self._change(fig, noun)
+        if not text:
+            return ""
+        return self.mark_figs(f"{text} so với {self.prev_label()}", fig, fig.prev,
+                              note="so sánh với kỳ trước")
 
     def prev_label(self) -> str:
         prev, cur = self.prev_period, self.inp.period
@@ -313,7 +333,7 @@ class _Context:
             "_kh": self,
             "dv": dv,
             "ky": self._period_vars(inp.period),
-            "ky_truoc": self.prev_label() if self.prev_period and inp.previous else None,
+            "ky_truoc": self._prev_marked() if self.prev_period and inp.previous else None,
             "xa": SimpleNamespace(tong=communes, ten=words),
             "tong_hop": None if received_expected is None else SimpleNamespace(
                 nhan=received_expected[0], tong=received_expected[1], ten=figs.child_words(),
@@ -329,6 +349,10 @@ class _Context:
             "xu_huong": self._trend(),
         }
 
+    def _prev_marked(self) -> str:
+        src = self.inp.rollup_source("meta", "previous_period")
+        return self.tracer.mark(self.prev_label(), "ky", sources=(src,) if src else ())
+
     def _trend(self) -> SimpleNamespace:
         trend = self.figs.trend()
         labels = {"hoi_vien": "số hội viên", "quy_van_dong": "số tiền vận động cho Quỹ",
@@ -337,7 +361,7 @@ class _Context:
             co_so_sanh=bool(trend.compared), so_sanh=len(trend.compared), tang=len(trend.up),
             giam=len(trend.down), giam_hoi_vien=trend.members_fell, giam_quy=trend.fund_fell,
             giam_chinh=[labels[c] for c in labels if c in trend.down],
-            ky_truoc=self.prev_label() if trend.compared else None)
+            ky_truoc=self._prev_marked() if trend.compared else None)
 
     def _missing_sources(self, missing) -> tuple[Provenance, ...]:
         return tuple(s for code, name in missing
