@@ -106,7 +106,7 @@ def test_errors_in_the_input_stop_the_report_unless_allowed(tmp_path, units):
     result = run("report", form, "-o", out, "--allow-errors", "--text", tmp_path / "bc.md")
     assert result.exit_code == ExitCode.OK
     assert result.stderr.splitlines() == [
-        "Lưu ý: văn bản còn 4 chỗ đánh dấu [Hội bổ sung: …] để Hội bổ sung.",
+        "Lưu ý: văn bản còn 6 chỗ đánh dấu [Hội bổ sung: …] để Hội bổ sung.",  # 4 + 2 figures
         "Lưu ý: số liệu đầu vào còn 1 lỗi; bản dự thảo đã ghi rõ điều này."]
     assert "*Lưu ý: số liệu đầu vào còn 1 lỗi chưa được sửa" in \
         (tmp_path / "bc.md").read_text("utf-8")

@@ -93,7 +93,22 @@ def build_annex(figs: Figures) -> Annex:
             row.cells[0] = str(n)
             annex.rows.append(row)
     annex.drop_empty_columns()
+    annex.note = completeness_note(figs)
     return annex
+
+
+def completeness_note(figs: Figures) -> str:
+    """``Ghi chú: số liệu tổng hợp từ 0/17 xã, thị trấn; chưa có báo cáo của …`` for a roll-up
+    that lacks units ('' when it has them all, and for a single form)."""
+    done = figs.completeness()
+    if done is None or done[0].value >= done[1].value:
+        return ""
+    missing = [name for _code, name in figs.inp.missing]
+    who = (", ".join(missing) if 0 < len(missing) <= 10 else
+           f"{format_number(len(missing) or done[1].value - done[0].value)} đơn vị (danh sách ở "
+           "trang “Chưa nộp” của tệp tổng hợp)")
+    return (f"Ghi chú: số liệu tổng hợp từ {format_number(done[0].value)}/"
+            f"{format_number(done[1].value)} {figs.child_words()}; chưa có báo cáo của {who}.")
 
 
 def _row(figs: Figures, ind: Indicator, levels: list[str], prev_period) -> AnnexRow | None:

@@ -264,6 +264,26 @@ class Figures:
             return Fig(key, "tong", value, "to_chuc", "đơn vị", (src,) if src else ())
         return fig("children_received", inp.received), fig("children_expected", inp.expected)
 
+    def communes_reported(self) -> Fig | None:
+        """Roll-up: how many commune forms were used, when fewer than expected (else None)."""
+        inp = self.inp
+        if not inp.is_rollup or inp.communes_received is None or inp.communes_expected is None \
+                or inp.communes_received >= inp.communes_expected:
+            return None
+        src = inp.rollup_source("meta", "communes_received")
+        return Fig("communes_received", "tong", inp.communes_received, "to_chuc", "đơn vị",
+                   (src,) if src else (), note="số biểu cấp xã đã dùng khi tổng hợp")
+
+    def error_in(self, fig: Fig):
+        """The error finding on this figure (or on the parts of a ratio), None if none."""
+        if fig.code not in self.cat:
+            return None
+        ind = self.cat[fig.code]
+        for code in ((ind.num, ind.den) if ind.derived else (ind.code,)):
+            if code in self.doubts.current:
+                return self.doubts.current[code][0]
+        return None
+
     def count(self, code: str) -> tuple[Fig, Fig | None] | None:
         """A COUNT indicator as (units that have it, units in all): roll-up row or the form."""
         ind = self.cat[code]

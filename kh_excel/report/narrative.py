@@ -189,6 +189,11 @@ class _Context:
         return fig
 
     def mark_figs(self, text: str, *figs: Fig, note: str = "") -> str:
+        if self.allow_errors:  # a figure the checker found wrong is not stated as fact
+            for fig in figs:
+                if self.figs.error_in(fig) is not None:
+                    return self.bo_sung(f"{self.cat[fig.code].label}: số liệu còn lỗi, cần "
+                                        "kiểm tra, sửa lại")
         return self.tracer.mark(text, "so_lieu", figs, note=note)
 
     def period_source(self) -> Provenance:
@@ -328,13 +333,14 @@ class _Context:
             cap_ten=LEVEL_NAMES.get(inp.tier, ""))
         communes, words = figs.communes()
         received_expected = figs.completeness()
+        reported = figs.communes_reported()
         own_texts = self._own_texts()
         return {
             "_kh": self,
             "dv": dv,
             "ky": self._period_vars(inp.period),
             "ky_truoc": self._prev_marked() if self.prev_period and inp.previous else None,
-            "xa": SimpleNamespace(tong=communes, ten=words),
+            "xa": SimpleNamespace(tong=communes, ten=words, bao_cao=reported),
             "tong_hop": None if received_expected is None else SimpleNamespace(
                 nhan=received_expected[0], tong=received_expected[1], ten=figs.child_words(),
                 thieu=[self.tracer.mark(name, "ten", sources=self._missing_sources([(code, name)]))
