@@ -225,7 +225,8 @@ def draft_report(source: PathLike, style: str = "bao-cao", *, templates: PathLik
                  strict: bool = False, **document: str | None) -> Report:
     """Draft the báo cáo (``bao-cao``) or the news item (``tin-bai``) of a roll-up or a form.
 
-    ``document`` holds the document details (``so``, ``ngay``, ``nguoi_ky``, …); ``final``
+    ``document`` holds the document details (``so``, ``ngay``, ``nguoi_ky``, …) and the event
+    of a news item (``su_kien``, ``ngay_to_chuc``, ``dia_diem``, ``thanh_phan``); ``final``
     leaves out the mark "DỰ THẢO"; ``strict`` refuses a draft with prompts for the author."""
     from .report import draft_report as _draft
 

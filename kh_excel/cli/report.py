@@ -61,6 +61,12 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 @click.option("--so", help="Số văn bản (mặc định để trống: Số: …/BC-HKH).")
 @click.option("--ngay", help="Ngày ký, dạng 18/01/2024 (mặc định để trống).")
 @click.option("--nguoi-ky", help="Họ tên người ký.")
+@click.option("--su-kien", help="Tin bài: tên sự kiện (mặc định: Hội nghị tổng kết công tác "
+              "khuyến học, khuyến tài … năm N, triển khai nhiệm vụ năm N+1).")
+@click.option("--ngay-to-chuc", help="Tin bài: ngày tổ chức, dạng 18/01/2024.")
+@click.option("--dia-diem", help="Tin bài: nơi tổ chức.")
+@click.option("--thanh-phan", help="Tin bài: thành phần dự (ví dụ: đồng chí Nông Văn Nguyên – Bí "
+              "thư Huyện ủy). Có thể ghi trong bảng [tin_bai] của tệp --config.")
 @click.option("--period", help="Kỳ báo cáo, khi tệp không ghi (biểu mẫu trắng): 2024 hoặc 2024-H1.")
 @click.option("--allow-errors", is_flag=True,
               help="Vẫn lập bản dự thảo khi số liệu còn lỗi (văn bản sẽ ghi rõ điều này).")
@@ -73,6 +79,8 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
                text_path: Path | None, trace_path: Path | None, templates: Path | None,
                config: Path | None, so: str | None, ngay: str | None, nguoi_ky: str | None,
+               su_kien: str | None, ngay_to_chuc: str | None, dia_diem: str | None,
+               thanh_phan: str | None,
                period: str | None, allow_errors: bool, final: bool, strict: bool,
                force: bool) -> None:
     """Lập dự thảo báo cáo (Word, và bản chữ) từ biểu tổng hợp hoặc một biểu mẫu đã điền.
@@ -87,11 +95,15 @@ def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
       kh-excel report tong_hop_2023.xlsx --style tin-bai -o tin_bai.docx --text tin_bai.md
       kh-excel report 2023_066_huyen-na-ri.xlsx -o bao_cao.docx --so 05 --ngay 18/01/2024
       kh-excel report tong_hop_2023.xlsx -o bao_cao.docx --config van_ban.toml --trace nguon.json
+      kh-excel report tong_hop_2023.xlsx --style tin-bai -o tin_bai.docx --ngay-to-chuc 18/01/2024
+          --dia-diem "Hội trường UBND huyện" --thanh-phan "đồng chí Nông Quang Kế – Phó Chủ tịch UBND huyện"
     """
     en = ctx.obj.get("lang") == "en"
     report = app.draft_report(input_path, style, templates=templates, allow_errors=allow_errors,
                               config=config, period=period, lang=ctx.obj.get("lang", "vi"),
-                              final=final, strict=strict, so=so, ngay=ngay, nguoi_ky=nguoi_ky)
+                              final=final, strict=strict, so=so, ngay=ngay, nguoi_ky=nguoi_ky,
+                              su_kien=su_kien, ngay_to_chuc=ngay_to_chuc, dia_diem=dia_diem,
+                              thanh_phan=thanh_phan)
     written = app.write_report(report, output, text=text_path, trace=trace_path, force=force)
     inp = report.input
     for path in written:

@@ -21,7 +21,7 @@ from .figures import Figures
 from .inputs import ReportInput, load_report_input
 from .marks import cell_ref
 from .narrative import Narrative, render_narrative
-from .org import OrgDetails, default_org, org_details
+from .org import EVENT_KEYS, OrgDetails, default_org, event_details, org_details
 
 
 @dataclass
@@ -107,7 +107,9 @@ def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao"
 
     ``config`` is a TOML file of organisation details and ``org_values`` override it (``so``,
     ``ngay``, ``nguoi_ky``, … as in :class:`OrgDetails`); ``final`` leaves out the mark
-    "DỰ THẢO"; ``strict`` raises :class:`ReportHasPrompts` while a prompt for the author is left. Raises :class:`ReportHasErrors` when
+    "DỰ THẢO"; the event of a news item (``su_kien``, ``ngay_to_chuc``, ``dia_diem``,
+    ``thanh_phan``) comes from the ``[tin_bai]`` table of ``config`` and these values;
+    ``strict`` raises :class:`ReportHasPrompts` while a prompt for the author is left. Raises :class:`ReportHasErrors` when
     the input has error-severity findings, unless ``allow_errors``.
     """
     inp = source if isinstance(source, ReportInput) else \
@@ -124,8 +126,10 @@ def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao"
     _communes, words = figs.communes()
     child_words = figs.child_words() if inp.tier != "xa" else words
     defaults = default_org(inp.unit, inp.submission.meta.get("parent_name", ""), child_words)
+    event = event_details(config, **{k: org_values.pop(k) for k in EVENT_KEYS
+                                     if k in org_values})
     org = org_details(defaults, config, **org_values)
-    narrative = render_narrative(inp, style, templates, allow_errors=allow_errors)
+    narrative = render_narrative(inp, style, templates, allow_errors=allow_errors, event=event)
     if strict and narrative.prompts:
         sections = list(dict.fromkeys(p["section"] or "đầu văn bản" for p in narrative.prompts))
         raise ReportHasPrompts(count=len(narrative.prompts), where="; ".join(sections))

@@ -9,6 +9,7 @@ is left out — never printed with "None" or 0.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -26,6 +27,7 @@ from .blocks import PROMPT, PROMPT_HEAD, Block, parse_blocks
 from .figures import LEVEL_NAMES, Fig, Figures
 from .inputs import ReportInput
 from .marks import MARKERS, OPEN, SEP, Tracer, TraceItem, strip_markers
+from .org import EventDetails
 
 STYLES = ("bao-cao", "tin-bai")
 SUFFIX = ".md.j2"
@@ -45,7 +47,8 @@ TIER_KIND = {"xa": "xã", "huyen": "huyện", "tinh": "tỉnh", "tw": "quốc"} 
 # Filters and functions of the templates: methods of the rendering context of the same name.
 FILTERS = ("so", "tien", "tien_du", "tien_tron", "phan_tram", "binh_quan", "xap_xi", "so_voi",
            "thay_doi")
-FUNCTIONS = ("so_lieu", "chenh_lech", "dem", "trong_do", "trong_do_doi", "phan_so", "bo_sung")
+FUNCTIONS = ("so_lieu", "chenh_lech", "dem", "trong_do", "trong_do_doi", "phan_so", "ty_le",
+             "bo_sung")
 
 
 @dataclass
@@ -132,12 +135,13 @@ class _Missing(Exception):
 
 def render_narrative(inp: ReportInput, style: str = "bao-cao",
                      templates: str | os.PathLike | None = None,
-                     allow_errors: bool = False) -> Narrative:
-    """Render the body of the report (``bao-cao``) or news item (``tin-bai``) for ``inp``."""
+                     allow_errors: bool = False, event: EventDetails | None = None) -> Narrative:
+    """Render the body of the report (``bao-cao``) or news item (``tin-bai``) for ``inp``;
+    ``event`` is the conference a news item reports."""
     if style not in STYLES:
         raise ValueError(f"style must be one of {STYLES}")
     env = environment(templates)
-    ctx = _Context(inp, GENRES[style], allow_errors)
+    ctx = _Context(inp, GENRES[style], allow_errors, event or EventDetails())
     names = template_candidates(style, inp.tier, inp.scheme)
     try:
         template = env.select_template(names)
@@ -173,8 +177,9 @@ def _where(exc: BaseException) -> str:
 class _Context:
     """The variables, functions and filters one rendering sees, all marking what they print."""
 
-    def __init__(self, inp: ReportInput, genre: Genre, allow_errors: bool) -> None:
-        self.inp, self.genre, self.allow_errors = inp, genre, allow_errors
+    def __init__(self, inp: ReportInput, genre: Genre, allow_errors: bool,
+                 event: EventDetails) -> None:
+        self.inp, self.genre, self.allow_errors, self.event = inp, genre, allow_errors, event
         self.figs = Figures(inp)
         self.tracer = Tracer()
         self.cat = load_catalogue()
@@ -297,6 +302,14 @@ class _Context:
         part, whole = self._fig(part, "phan_so"), self._fig(whole, "phan_so")
         return self.mark_figs(F.fraction(part.value, whole.value), part, whole)
 
+    def ty_le(self, part, whole) -> str:
+        """``95,41%``: ``part`` of ``whole`` as a percentage ('' for a whole of 0)."""
+        part, whole = self._fig(part, "ty_le"), self._fig(whole, "ty_le")
+        if not whole.value:
+            return ""
+        return self.mark_figs(F.percent(Decimal(part.value) / Decimal(whole.value) * 100),
+                              part, whole)
+
     def trong_do(self, fig, noun: str = "") -> str:
         """`` (trong đó: cấp xã …, cấp huyện …)`` for a total, '' when there is no split."""
         fig = self._fig(fig, "trong_do")
@@ -353,7 +366,20 @@ class _Context:
             "ten_noi_dung": {t.code: t.label for t in self.cat.texts},
             "la_tong_hop": inp.is_rollup,
             "xu_huong": self._trend(),
+            "su_kien": self._event(),
         }
+
+    def _event(self) -> SimpleNamespace:
+        ev = self.event
+
+        def given(text: str, key: str) -> str:
+            src = Provenance("thông tin tin bài", "tin_bai", key, how="tuy_chon")
+            return self.tracer.mark(text, "tuy_chon", sources=(src,)) if text else ""
+        day = F.date_text(ev.ngay_to_chuc) if ev.ngay_to_chuc else ""
+        return SimpleNamespace(co=ev.given, ten=given(ev.su_kien, "su_kien"),
+                               ngay=given(day, "ngay_to_chuc"),
+                               dia_diem=given(ev.dia_diem, "dia_diem"),
+                               thanh_phan=given(ev.thanh_phan, "thanh_phan"))
 
     def _prev_marked(self) -> str:
         src = self.inp.rollup_source("meta", "previous_period")
@@ -450,8 +476,9 @@ def cau(*clauses, mo_dau: str = "", sep: str = "; ") -> str:
 
 
 def doan(*sentences) -> str:
-    """One paragraph (one line) from the sentences that are not empty."""
-    return " ".join(" ".join(str(s or "").split()) for s in sentences if s and str(s).strip())
+    """One paragraph (one line) from the sentences that are not empty (lists are opened)."""
+    flat = [p for s in sentences for p in (s if isinstance(s, (list, tuple)) else [s])]
+    return " ".join(" ".join(str(s or "").split()) for s in flat if s and str(s).strip())
 
 
 def liet_ke(items, last: str = " và ", sep: str = ", ") -> str:
