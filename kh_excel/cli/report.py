@@ -57,10 +57,13 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
               help="Thư mục mẫu văn bản riêng (chép từ templates/docx_text rồi sửa).")
 @click.option("--config", type=_FILE,
               help="Tệp TOML thông tin văn bản: ten_to_chuc, co_quan_chu_quan, so, ky_hieu, "
-                   "dia_danh, ngay, tham_quyen, chuc_vu, nguoi_ky, noi_nhan, tac_gia.")
+                   "dia_danh, ngay, tham_quyen, chuc_vu, nguoi_ky, noi_nhan, tac_gia, ten_don_vi; bảng "
+                   "[tin_bai]: su_kien, ngay_to_chuc, dia_diem, thanh_phan.")
 @click.option("--so", help="Số văn bản (mặc định để trống: Số: …/BC-HKH).")
 @click.option("--ngay", help="Ngày ký, dạng 18/01/2024 (mặc định để trống).")
 @click.option("--nguoi-ky", help="Họ tên người ký.")
+@click.option("--ten-don-vi", help="Tên đơn vị in trong văn bản, khi tên trong biểu không phải "
+              "tên của kỳ báo cáo (ví dụ \"Huyện Kỳ Anh\" trước khi thành thị xã).")
 @click.option("--su-kien", help="Tin bài: tên sự kiện (mặc định: Hội nghị tổng kết công tác "
               "khuyến học, khuyến tài … năm N, triển khai nhiệm vụ năm N+1).")
 @click.option("--ngay-to-chuc", help="Tin bài: ngày tổ chức, dạng 18/01/2024.")
@@ -79,7 +82,8 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
                text_path: Path | None, trace_path: Path | None, templates: Path | None,
                config: Path | None, so: str | None, ngay: str | None, nguoi_ky: str | None,
-               su_kien: str | None, ngay_to_chuc: str | None, dia_diem: str | None,
+               ten_don_vi: str | None, su_kien: str | None, ngay_to_chuc: str | None,
+               dia_diem: str | None,
                thanh_phan: str | None,
                period: str | None, allow_errors: bool, final: bool, strict: bool,
                force: bool) -> None:
@@ -102,7 +106,7 @@ def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
     report = app.draft_report(input_path, style, templates=templates, allow_errors=allow_errors,
                               config=config, period=period, lang=ctx.obj.get("lang", "vi"),
                               final=final, strict=strict, so=so, ngay=ngay, nguoi_ky=nguoi_ky,
-                              su_kien=su_kien, ngay_to_chuc=ngay_to_chuc, dia_diem=dia_diem,
+                              ten_don_vi=ten_don_vi, su_kien=su_kien, ngay_to_chuc=ngay_to_chuc, dia_diem=dia_diem,
                               thanh_phan=thanh_phan)
     written = app.write_report(report, output, text=text_path, trace=trace_path, force=force)
     inp = report.input

@@ -8,6 +8,7 @@ layer the ``kh-excel report`` command calls.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from dataclasses import dataclass
@@ -21,7 +22,8 @@ from .figures import Figures
 from .inputs import ReportInput, load_report_input
 from .marks import cell_ref
 from .narrative import Narrative, render_narrative
-from .org import EVENT_KEYS, OrgDetails, default_org, event_details, org_details
+from .org import (EVENT_KEYS, OrgDetails, default_org, event_details, load_org_config,
+                  org_details, renamed)
 
 
 @dataclass
@@ -106,7 +108,8 @@ def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao"
     """Draft the report (``bao-cao``) or news item (``tin-bai``) of a form or roll-up.
 
     ``config`` is a TOML file of organisation details and ``org_values`` override it (``so``,
-    ``ngay``, ``nguoi_ky``, … as in :class:`OrgDetails`); ``final`` leaves out the mark
+    ``ngay``, ``nguoi_ky``, … as in :class:`OrgDetails`; ``ten_don_vi`` replaces the unit's
+    name in the whole document); ``final`` leaves out the mark
     "DỰ THẢO"; the event of a news item (``su_kien``, ``ngay_to_chuc``, ``dia_diem``,
     ``thanh_phan``) comes from the ``[tin_bai]`` table of ``config`` and these values;
     ``strict`` raises :class:`ReportHasPrompts` while a prompt for the author is left. Raises :class:`ReportHasErrors` when
@@ -122,6 +125,10 @@ def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao"
             how = f"Xem chi tiết bằng lệnh: kh-excel check {inp.path}."
             how_en = f"See them with: kh-excel check {inp.path}."
         raise ReportHasErrors(path=inp.path, count=inp.errors, how=how, how_en=how_en)
+    name = org_values.pop("ten_don_vi", None) or \
+        (load_org_config(config).get("ten_don_vi") if config else None)
+    if name:
+        inp = dataclasses.replace(inp, unit=renamed(inp.unit, name))
     figs = Figures(inp)
     _communes, words = figs.communes()
     child_words = figs.child_words() if inp.tier != "xa" else words

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import BadDataFile, UsageError
-from ..units import Unit
+from ..units import PREFIXES, Unit
 from .filters import BLANK_DATE, date_header
 
 DOTS = "…"
@@ -37,6 +37,8 @@ class OrgDetails:
     nguoi_ky: str = ""                   # the signer's name, "" for a dotted line
     noi_nhan: tuple[str, ...] = field(default_factory=tuple)
     tac_gia: str = ""                    # byline of a news item
+    ten_don_vi: str = ""                 # the unit's name as printed, when the form's is not
+                                         # the one in force for the period ("Huyện Kỳ Anh")
 
     @property
     def so_ky_hieu_ngan(self) -> str:
@@ -92,6 +94,13 @@ def default_org(unit: Unit, parent_name: str, child_words: str) -> OrgDetails:
         dia_danh=place_name(unit),
         noi_nhan=tuple(recipients),
     )
+
+
+def renamed(unit: Unit, name: str) -> Unit:
+    """The unit under the name given (``--ten-don-vi``): its division follows the prefix."""
+    name = " ".join(str(name).split())
+    division = next((p for p in PREFIXES if name.startswith(p + " ")), unit.division)
+    return replace(unit, name=name, division=division)
 
 
 def place_name(unit: Unit) -> str:
