@@ -14,6 +14,7 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..dated_units import LEGACY, DatedUnit, in_force, unit_in
 from ..errors import ReportHasErrors, ReportHasPrompts, UsageError
 from ..outputs import check_writable, write_atomic
 from .annex import Annex, build_annex
@@ -129,10 +130,17 @@ def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao"
         (load_org_config(config).get("ten_don_vi") if config else None)
     if name:
         inp = dataclasses.replace(inp, unit=renamed(inp.unit, name))
+    else:  # the name in force for the period (a district that became a thị xã later)
+        inp = dataclasses.replace(inp, unit=unit_in(inp.unit, inp.period))
+    parent_name = inp.submission.meta.get("parent_name", "")
+    parent_code = inp.submission.meta.get("parent_code", "")
+    if parent_code and inp.scheme == LEGACY:
+        state = in_force(parent_code, inp.period)
+        parent_name = state.name if isinstance(state, DatedUnit) else parent_name
     figs = Figures(inp)
     _communes, words = figs.communes()
     child_words = figs.child_words() if inp.tier != "xa" else words
-    defaults = default_org(inp.unit, inp.submission.meta.get("parent_name", ""), child_words)
+    defaults = default_org(inp.unit, parent_name, child_words)
     event = event_details(config, **{k: org_values.pop(k) for k in EVENT_KEYS
                                      if k in org_values})
     org = org_details(defaults, config, **org_values)

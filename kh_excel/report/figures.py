@@ -12,6 +12,7 @@ from decimal import Decimal
 from functools import cached_property
 
 from ..catalogue import Catalogue, Indicator, load_catalogue
+from ..dated_units import children_in, descendants_in
 from ..errors import KhError
 from ..model import Number, Provenance
 from ..periods import LEGACY, Period
@@ -234,7 +235,10 @@ class Figures:
         tier, scheme = self.inp.tier, self.inp.scheme
         if tier == "xa" or self._registry_unit is None:
             return None, _FALLBACK_WORDS.get(("xa", scheme), "xã")
-        units = load_registry(scheme).descendants(self._registry_unit, tier="xa")
+        registry = load_registry(scheme)
+        # the communes of the period: those merged later counted, those made later not
+        units = descendants_in(registry, self._registry_unit, self.inp.period) \
+            if scheme == LEGACY else registry.descendants(self._registry_unit, tier="xa")
         units = [u for u in units if not u.extra]
         if not units:
             return None, _FALLBACK_WORDS.get(("xa", scheme), "xã")
@@ -248,8 +252,10 @@ class Figures:
         child_tier = self.inp.child_tier or ("xa" if self.inp.tier != "tinh" or
                                              self.inp.scheme != LEGACY else "huyen")
         if self._registry_unit is not None:
-            kids = [u for u in load_registry(self.inp.scheme).children(self._registry_unit)
-                    if u.tier == child_tier and not u.extra]
+            registry = load_registry(self.inp.scheme)
+            kids = children_in(registry, self._registry_unit.code, self.inp.period) \
+                if self.inp.scheme == LEGACY else registry.children(self._registry_unit)
+            kids = [u for u in kids if u.tier == child_tier and not u.extra]
             if kids:
                 return division_words(kids, child_tier, self.inp.scheme)
         return _FALLBACK_WORDS.get((child_tier, self.inp.scheme), "đơn vị")
