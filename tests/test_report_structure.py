@@ -42,6 +42,7 @@ def test_without_texts_every_section_is_there_with_a_prompt(tmp_path, units):
         "Phần III. ĐỀ XUẤT, KIẾN NGHỊ"]
     assert report.trace()["prompts"][1]["text"] == \
         "[Hội bổ sung: những tồn tại, hạn chế và nguyên nhân]"
+    assert list(report.trace())[-1] == "prompts"  # listed at the end of the trace
 
 
 def test_prompts_are_italic_and_highlighted_in_word(tmp_path, units):

@@ -57,6 +57,10 @@ def test_signature_row_cannot_split_and_keeps_with_the_text(tmp_path, units):
         assert all(p.paragraph_format.keep_with_next for p in cell.paragraphs)
     body = sign._tbl.getprevious()  # the last paragraph of the body goes with the signature
     assert body.tag == qn("w:p") and body.pPr.keepNext is not None
+    for level in (2, 3, 4):  # a heading stays with its first paragraph
+        assert doc.styles[f"Heading {level}"].paragraph_format.keep_with_next
+    titles = [p for p in doc.paragraphs if p.text == "BÁO CÁO"]
+    assert titles and titles[0].paragraph_format.keep_with_next
 
 
 @pytest.mark.libreoffice

@@ -90,9 +90,10 @@ class Report:
             "style": self.style, "template": self.narrative.template,
             "sentences": out,
             "unsourced_numbers": self.narrative.unsourced,
-            "prompts": self.narrative.prompts,
             "comparisons_left_out": [{"code": code, "level": level, "why": why} for
                                      (code, level), why in self.narrative.left_out.items()],
+            # last, for the author: what is left to complete
+            "prompts": self.narrative.prompts,
         }
 
     def docx(self):
