@@ -20,6 +20,7 @@ from .periods import Period
 from .units import PREFIXES, Unit
 
 LEGACY = "legacy-3tier"
+NATION = "VN"  # the parent of a province (blank in the table)
 _FILE = ("data", "units_legacy-dated.csv")
 _TIER = {2: "tinh", 3: "huyen", 5: "xa"}
 
@@ -51,10 +52,20 @@ def dated_units() -> dict[str, tuple[DatedUnit, ...]]:
         rows = csv.DictReader(line for line in fh if not line.startswith("#"))
         for r in rows:
             out.setdefault(r["code"], []).append(DatedUnit(
-                r["code"], r["parent_code"], r["name"],
+                r["code"], r["parent_code"] or NATION, r["name"],
                 date.fromisoformat(r["valid_from"]) if r["valid_from"] else None,
                 date.fromisoformat(r["valid_to"]) if r["valid_to"] else None))
     return {code: tuple(spans) for code, spans in out.items()}
+
+
+@cache
+def _by_parent() -> dict[str, tuple[str, ...]]:
+    """parent code → the codes the table lists under it at some date."""
+    out: dict[str, list[str]] = {}
+    for code, spans in dated_units().items():
+        for parent in dict.fromkeys(s.parent_code for s in spans):
+            out.setdefault(parent, []).append(code)
+    return {parent: tuple(codes) for parent, codes in out.items()}
 
 
 def in_force(code: str, period: Period) -> DatedUnit | None | bool:
@@ -96,7 +107,9 @@ def children_in(registry, parent_code: str, period: Period) -> list[Unit]:
             out.append(unit_in(unit, period))
     known = {u.code for u in out}
     day = period_end(period)
-    for code, spans in dated_units().items():
+    table = dated_units()
+    for code in _by_parent().get(parent_code, ()):
+        spans = table[code]
         if code in known:
             continue
         state = next((s for s in spans if s.holds(day)), None)

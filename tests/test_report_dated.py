@@ -45,6 +45,21 @@ def test_communes_merged_later_are_in_the_earlier_lists():
     assert len(registry.descendants(na_ri, tier="xa")) == 17
 
 
+def test_each_snapshot_is_reproduced_in_full():
+    # the counts of the GSO lists in vietnam-provinces 0.2, 0.3.0, 0.5.0 and 0.6.0, counted from
+    # their nested-divisions.json (provinces, districts, communes)
+    registry = load_registry("legacy-3tier")
+    nation = registry.get("VN")
+    for period, counts in ((Period(2019, None), (63, 707, 10_767)),
+                           (Period(2022, None), (63, 705, 10_603)),
+                           (Period(2024, 1), (63, 705, 10_598)),
+                           (Period(2025, 1), (63, 696, 10_051))):
+        got = (len(descendants_in(registry, nation, period, "tinh")),
+               len(descendants_in(registry, nation, period, "huyen")),
+               len(descendants_in(registry, nation, period, "xa")))
+        assert got == counts, period
+
+
 def test_the_report_of_2022_names_the_district_as_it_was(tmp_path):
     registry = load_registry("legacy-3tier")
     values = {("hoi_vien", "tong"): 20_000, ("so_hoi_co_so", "tong"): 17}
