@@ -199,3 +199,16 @@ class StoreNotWritable(KhError):
           "biến môi trường KH_EXCEL_STORE), hoặc chạy với --no-store.")
     en = ("Cannot create or write the history store {path}: {detail_en} Choose another place "
           "with --store (or KH_EXCEL_STORE), or run with --no-store.")
+
+
+class ReportHasPrompts(KhError):
+    """``report --strict``: the draft still has prompts "[Hội bổ sung: …]" for the author."""
+
+    exit_code = ExitCode.FINDINGS
+    vi = ("Bản báo cáo còn {count} chỗ cần Hội bổ sung ({where}) nên chưa ghi (--strict). Điền "
+          "nội dung vào trang 'Thông tin chung' của biểu (kết quả nổi bật, tồn tại hạn chế, "
+          "phương hướng, kiến nghị) rồi chạy lại, hoặc bỏ --strict để lập bản dự thảo có đánh "
+          "dấu các chỗ này.")
+    en = ("The draft still has {count} place(s) for the association to complete ({where}), so "
+          "nothing was written (--strict). Fill in the texts on the sheet 'Thông tin chung' of "
+          "the form and run again, or leave out --strict to get a draft with these places marked.")

@@ -52,7 +52,7 @@ def test_news_item_style(tmp_path, units):
                  "--text", tmp_path / "tin.md")
     assert result.exit_code == 0
     text = (tmp_path / "tin.md").read_text("utf-8")
-    assert text.startswith("# Hội Khuyến học xã Văn Vũ tổng kết công tác khuyến học, khuyến tài "
+    assert text.startswith("**DỰ THẢO**\n\n# Hội Khuyến học xã Văn Vũ tổng kết công tác khuyến học, khuyến tài "
                            "năm 2023\n")
     assert "hơn 1,25 tỷ đồng" not in text and "1,25 tỷ đồng" in text
 
@@ -105,9 +105,10 @@ def test_errors_in_the_input_stop_the_report_unless_allowed(tmp_path, units):
     assert not out.exists()
     result = run("report", form, "-o", out, "--allow-errors", "--text", tmp_path / "bc.md")
     assert result.exit_code == ExitCode.OK
-    assert _error_line(result) == ("Lưu ý: số liệu đầu vào còn 1 lỗi; bản dự thảo đã ghi rõ điều "
-                                   "này.")
-    assert "*Dự thảo: số liệu đầu vào còn 1 lỗi chưa được sửa" in \
+    assert result.stderr.splitlines() == [
+        "Lưu ý: văn bản còn 6 chỗ đánh dấu [Hội bổ sung: …] để Hội bổ sung.",  # 4 + 2 figures
+        "Lưu ý: số liệu đầu vào còn 1 lỗi; bản dự thảo đã ghi rõ điều này."]
+    assert "*Lưu ý: số liệu đầu vào còn 1 lỗi chưa được sửa" in \
         (tmp_path / "bc.md").read_text("utf-8")
 
 

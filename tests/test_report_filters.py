@@ -96,12 +96,30 @@ def test_fraction():
     (Decimal("20"), Decimal("21.25"), "pct", "", "giảm 1,25 điểm phần trăm"),
     (1200, 1000, "nguoi", "hội viên", "tăng 200 hội viên"),
     (800, 1000, "nguoi", "hội viên", "giảm 200 hội viên"),
-    (1125, 1000, "dong", "", "tăng 12,5%"),
+    (1_125_000_000, 1_000_000_000, "dong", "", "tăng 125.000.000 đồng"),
     (100, 0, "dong", "", "tăng 100 đồng"),
+    (3_595_000_000, 4_000_000_000, "dong", "", "giảm 405.000.000 đồng"),
     (5, 5, "to_chuc", "ban", "không thay đổi"),
 ])
 def test_change(cur, prev, kind, noun, text):
     assert F.change(cur, prev, kind, noun) == text
+
+
+def test_money_change_as_the_news_writes_it():
+    assert F.change(4_405_000_000, 4_000_000_000, "dong", money=F.money_rounded) == \
+        "tăng 405 triệu đồng"
+    assert F.change(4_405_300_000, 4_000_000_000, "dong", money=F.money_rounded) == \
+        "tăng hơn 405 triệu đồng"
+
+
+@pytest.mark.parametrize("cur, prev, text", [
+    (1125, 1000, "12,5%"), (800, 1000, "20%"), (2000, 1000, "100%"),
+    (2001, 1000, ""),            # beyond ±100 %: the amount says it better
+    (1_000_400, 1_000_000, ""),  # rounds to 0,0 %
+    (100, 0, ""), (100, -5, ""),
+])
+def test_relative_change_only_when_meaningful(cur, prev, text):
+    assert F.relative(cur, prev) == text
 
 
 def test_dates_in_the_header_and_in_running_text():

@@ -1,8 +1,10 @@
 """Golden cases (tests/golden/<case>/): figures typed into a form give the expected phrases.
 
-Each case holds ``input.toml`` (the form: unit, period, values by indicator and level, texts)
-and ``expected.toml`` (phrases per style, written by hand from the source article, and phrases
-that must be absent). Cases are discovered by glob.
+Each case holds the source article (``article.txt``, a copy of ``shared/seeds/``), ``input.toml``
+(the form: unit, period, values by indicator and level, texts; optionally last period's figures
+and the document details given on the command line) and ``expected.toml`` (per style: the
+headings in order, phrases written by hand from the article, and phrases that must be absent).
+Cases are discovered by glob.
 """
 from __future__ import annotations
 
@@ -16,7 +18,7 @@ from kh_excel.catalogue import load_catalogue
 from kh_excel.periods import Period
 from kh_excel.registry import load_registry
 from kh_excel.report import draft_report
-from test_report_support import make_form, numbers_in, parse_vi
+from test_report_support import add_rollup, make_form, numbers_in, parse_vi
 
 GOLDEN = Path(__file__).parent / "golden"
 CASES = sorted(p.parent for p in GOLDEN.glob("*/input.toml"))
@@ -26,23 +28,33 @@ def _build(case: Path, tmp_path: Path) -> tuple[Path, dict]:
     spec = tomllib.loads((case / "input.toml").read_text("utf-8"))
     form = spec["form"]
     registry = load_registry(form["scheme"])
-    unit, parent = registry.get(form["unit"]), registry.get(form["parent"])
+    unit = registry.get(form["unit"])
+    parent = registry.get(form["parent"]) if "parent" in form else None
     values = {tuple(key.split(".")): value for key, value in spec["values"].items()}
     path = make_form(tmp_path, unit, parent, form["period"], values,
                      texts=spec.get("texts"), name=f"{case.name}.xlsx")
+    if "previous" in spec:  # last period's figures, as a roll-up with --previous carries them
+        prev = spec["previous"]
+        add_rollup(path, [("meta", "previous_period", "", prev["period"]),
+                          *(("previous", *key.split("."), v) for key, v in prev["values"].items())])
     return path, spec
 
 
-def test_there_is_a_golden_case():
-    assert CASES, "no golden case under tests/golden"
+def _draft(case: Path, style: str, tmp_path: Path):
+    path, spec = _build(case, tmp_path)
+    return draft_report(path, style, **spec.get("document", {})), spec
+
+
+def test_there_are_the_three_seed_articles():
+    assert [c.name for c in CASES] == ["binh-son-2023", "ha-tinh-2023-h1", "na-ri-2023"]
+    assert all((c / "article.txt").read_text("utf-8").strip() for c in CASES)
 
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 @pytest.mark.parametrize("style", ["bao-cao", "tin-bai"])
 def test_golden_phrases(case, style, tmp_path):
-    path, _spec = _build(case, tmp_path)
+    report, _spec = _draft(case, style, tmp_path)
     expected = tomllib.loads((case / "expected.toml").read_text("utf-8"))[style]
-    report = draft_report(path, style)
     text = report.markdown()
     folded = " ".join(text.split()).casefold()
     missing = [p for p in expected["phrases"] if " ".join(p.split()).casefold() not in folded]
@@ -53,14 +65,30 @@ def test_golden_phrases(case, style, tmp_path):
 
 @pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
 @pytest.mark.parametrize("style", ["bao-cao", "tin-bai"])
+def test_golden_structure(case, style, tmp_path):
+    """The headings, in order, every section of the skeleton included."""
+    report, _spec = _draft(case, style, tmp_path)
+    expected = tomllib.loads((case / "expected.toml").read_text("utf-8"))[style]["headings"]
+    headings = [b.text for b in report.narrative.blocks if b.kind == "heading"]
+    found = [h for h in headings if h in expected]
+    assert found == expected, headings
+
+
+@pytest.mark.parametrize("case", CASES, ids=lambda p: p.name)
+@pytest.mark.parametrize("style", ["bao-cao", "tin-bai"])
 def test_every_number_of_the_text_comes_from_the_input(case, style, tmp_path):
     """Scan the body for numbers and map each back to the input (independently of the trace)."""
-    path, spec = _build(case, tmp_path)
-    report = draft_report(path, style)
+    report, spec = _draft(case, style, tmp_path)
     values = {Decimal(v) for v in spec["values"].values()}
+    prev = {k: Decimal(v) for k, v in spec.get("previous", {}).get("values", {}).items()}
+    values |= set(prev.values()) | {abs(Decimal(spec["values"][k]) - v) for k, v in prev.items()}
     period = Period.parse(spec["form"]["period"])
-    years = {Decimal(period.year), Decimal(period.year + 1)}
-    in_texts = {parse_vi(n) for t in spec.get("texts", {}).values() for n in numbers_in(t)}
+    years = {Decimal(period.year), Decimal(period.year + 1), Decimal(period.year - 1)}
+    if period.half:  # "6 tháng đầu năm", "đến ngày 30/6/2023"
+        years |= {Decimal(6), Decimal(30)}
+    in_texts = {parse_vi(n) for t in [*spec.get("texts", {}).values(),
+                                       *spec.get("document", {}).values()]
+                for n in numbers_in(t)}
     v = {k: Decimal(x) for k, x in spec["values"].items()}
     rates = set()  # ratios of the catalogue recomputed here from the typed totals
     for ind in load_catalogue():

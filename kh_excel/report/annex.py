@@ -28,6 +28,7 @@ class Annex:
     subtitle: str
     columns: list[str]
     rows: list[AnnexRow] = field(default_factory=list)
+    note: str = ""            # under the table: how complete the roll-up is
 
     @property
     def value_columns(self) -> int:
@@ -41,7 +42,20 @@ class Annex:
             cells = row.cells if row.kind == "indicator" else \
                 [row.cells[0], f"**{row.cells[1]}**", *[""] * (len(self.columns) - 2)]
             lines.append("| " + " | ".join(c.replace("|", "/") for c in cells) + " |")
+        if self.note:
+            lines += ["", f"*{self.note}*"]
         return "\n".join(lines) + "\n"
+
+    def drop_empty_columns(self) -> None:
+        """Leave out the value columns (levels, last period) that are blank in every row."""
+        keep = [c for c in range(len(self.columns)) if c < 3 or any(
+            r.cells[c] for r in self.rows if r.kind == "indicator")]
+        if len(keep) == len(self.columns) or len(keep) == 3:
+            return
+        self.columns = [self.columns[c] for c in keep]
+        for row in self.rows:
+            if row.kind == "indicator":
+                row.cells = [row.cells[c] for c in keep]
 
 
 def show(fig: Fig | None) -> str:
@@ -78,7 +92,23 @@ def build_annex(figs: Figures) -> Annex:
         for n, row in enumerate(rows, 1):
             row.cells[0] = str(n)
             annex.rows.append(row)
+    annex.drop_empty_columns()
+    annex.note = completeness_note(figs)
     return annex
+
+
+def completeness_note(figs: Figures) -> str:
+    """``Ghi chú: số liệu tổng hợp từ 0/17 xã, thị trấn; chưa có báo cáo của …`` for a roll-up
+    that lacks units ('' when it has them all, and for a single form)."""
+    done = figs.completeness()
+    if done is None or done[0].value >= done[1].value:
+        return ""
+    missing = [name for _code, name in figs.inp.missing]
+    who = (", ".join(missing) if 0 < len(missing) <= 10 else
+           f"{format_number(len(missing) or done[1].value - done[0].value)} đơn vị (danh sách ở "
+           "trang “Chưa nộp” của tệp tổng hợp)")
+    return (f"Ghi chú: số liệu tổng hợp từ {format_number(done[0].value)}/"
+            f"{format_number(done[1].value)} {figs.child_words()}; chưa có báo cáo của {who}.")
 
 
 def _row(figs: Figures, ind: Indicator, levels: list[str], prev_period) -> AnnexRow | None:

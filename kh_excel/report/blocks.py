@@ -20,6 +20,9 @@ from dataclasses import dataclass, field
 from .marks import Sentence, Span, sentences, unmark, unsourced_numbers
 
 _ROMAN = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
+PROMPT_HEAD = "[Hội bổ sung:"
+# A prompt left for the author: italic and highlighted in Word, *…* in the text.
+PROMPT = re.compile(re.escape(PROMPT_HEAD) + r"[^\]]*\]")
 _WS = re.compile(r"\s+")
 
 
@@ -35,10 +38,12 @@ class Block:
     def markdown(self) -> str:
         if self.kind == "heading":
             return "#" * self.level + " " + self.text
+        text = self.text if self.emphasis == "italic" else \
+            PROMPT.sub(lambda m: f"*{m.group(0)}*", self.text)
         if self.kind == "item":
-            return "- " + self.text
+            return "- " + text
         wrap = {"bold": "**", "italic": "*"}.get(self.emphasis, "")
-        return f"{wrap}{self.text}{wrap}"
+        return f"{wrap}{text}{wrap}"
 
 
 def roman(n: int) -> str:

@@ -12,13 +12,13 @@ from docx import Document
 from docx.document import Document as DocumentObject
 from docx.enum.section import WD_ORIENT, WD_SECTION
 from docx.enum.table import WD_TABLE_ALIGNMENT
-from docx.enum.text import WD_ALIGN_PARAGRAPH
+from docx.enum.text import WD_ALIGN_PARAGRAPH, WD_COLOR_INDEX
 from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
 from .annex import Annex
-from .blocks import Block
+from .blocks import PROMPT, Block
 from .org import OrgDetails
 
 FONT = "Times New Roman"
@@ -36,9 +36,51 @@ QUOC_HIEU = "CỘNG HÒA XÃ HỘI CHỦ NGHĨA VIỆT NAM"
 TIEU_NGU = "Độc lập - Tự do - Hạnh phúc"
 ANNEX_PT = 11
 SIGN_SPACE = 4  # empty lines for the signature and the seal
+DRAFT_MARK = "DỰ THẢO"
+# Child order of the property elements we add to (ECMA-376 Part 1, §17.3.1.26, §17.4.60, …):
+# Word validates it, and python-docx only places the children it knows.
+_ORDER = {
+    "w:pPr": ("w:pStyle", "w:keepNext", "w:keepLines", "w:pageBreakBefore", "w:framePr",
+              "w:widowControl", "w:numPr", "w:suppressLineNumbers", "w:pBdr", "w:shd", "w:tabs",
+              "w:suppressAutoHyphens", "w:kinsoku", "w:wordWrap", "w:overflowPunct",
+              "w:topLinePunct", "w:autoSpaceDE", "w:autoSpaceDN", "w:bidi", "w:adjustRightInd",
+              "w:snapToGrid", "w:spacing", "w:ind", "w:contextualSpacing", "w:mirrorIndents",
+              "w:suppressOverlap", "w:jc", "w:textDirection", "w:textAlignment",
+              "w:textboxTightWrap", "w:outlineLvl", "w:divId", "w:cnfStyle", "w:rPr",
+              "w:sectPr", "w:pPrChange"),
+    "w:tblPr": ("w:tblStyle", "w:tblpPr", "w:tblOverlap", "w:bidiVisual",
+                "w:tblStyleRowBandSize", "w:tblStyleColBandSize", "w:tblW", "w:jc",
+                "w:tblCellSpacing", "w:tblInd", "w:tblBorders", "w:shd", "w:tblLayout",
+                "w:tblCellMar", "w:tblLook", "w:tblCaption", "w:tblDescription"),
+    "w:trPr": ("w:cnfStyle", "w:divId", "w:gridBefore", "w:gridAfter", "w:wBefore", "w:wAfter",
+               "w:cantSplit", "w:trHeight", "w:tblHeader", "w:tblCellSpacing", "w:jc",
+               "w:hidden", "w:ins", "w:del", "w:trPrChange"),
+    "w:tcPr": ("w:cnfStyle", "w:tcW", "w:gridSpan", "w:hMerge", "w:vMerge", "w:tcBorders",
+               "w:shd", "w:noWrap", "w:tcMar", "w:textDirection", "w:tcFitText", "w:vAlign",
+               "w:hideMark"),
+    "w:rPr": ("w:rStyle", "w:rFonts", "w:b", "w:bCs", "w:i", "w:iCs", "w:caps", "w:smallCaps",
+              "w:strike", "w:dstrike", "w:outline", "w:shadow", "w:emboss", "w:imprint",
+              "w:noProof", "w:snapToGrid", "w:vanish", "w:webHidden", "w:color", "w:spacing",
+              "w:w", "w:kern", "w:position", "w:sz", "w:szCs", "w:highlight", "w:u",
+              "w:effect", "w:bdr", "w:shd", "w:fitText", "w:vertAlign", "w:rtl", "w:cs",
+              "w:em", "w:lang", "w:eastAsianLayout", "w:specVanish", "w:oMath"),
+}
 
 
 # -- low-level helpers ------------------------------------------------------------------------
+
+def _put(parent, tag: str, **attrs):
+    """The child ``tag`` of a property element, added in schema order if absent."""
+    el = parent.find(qn(tag))
+    if el is None:
+        el = OxmlElement(tag)
+        order = _ORDER[parent.tag.replace(f"{{{parent.nsmap['w']}}}", "w:")]
+        after = order[order.index(tag) + 1:]
+        parent.insert_element_before(el, *after)
+    for key, value in attrs.items():
+        el.set(qn(key), value)
+    return el
+
 
 def _fonts(rpr) -> None:
     """Times New Roman for every script, theme fonts removed (they would override it)."""
@@ -81,34 +123,27 @@ def _rule(container, width, before=0, after=0) -> None:
     p.paragraph_format.left_indent = p.paragraph_format.right_indent = side
     p.paragraph_format.line_spacing = Pt(2)
     ppr = p._p.get_or_add_pPr()
-    border = OxmlElement("w:pBdr")
+    border = _put(ppr, "w:pBdr")
     bottom = OxmlElement("w:bottom")
     for key, value in (("w:val", "single"), ("w:sz", "6"), ("w:space", "1"),
                        ("w:color", "000000")):
         bottom.set(qn(key), value)
     border.append(bottom)
-    ppr.append(border)
-    mark = OxmlElement("w:rPr")
-    size = OxmlElement("w:sz")
-    size.set(qn("w:val"), "4")
-    mark.append(size)
-    ppr.append(mark)
+    _put(_put(ppr, "w:rPr"), "w:sz", **{"w:val": "4"})
 
 
 def _table(doc, rows: int, widths, style: str | None = None, margin=None):
     table = doc.add_table(rows=rows, cols=len(widths))
     if style:
         table.style = doc.styles[style]
+    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     if margin is not None:  # narrow cell margins: more room for the header's long lines
-        tblpr = table._tbl.tblPr
-        mar = OxmlElement("w:tblCellMar")
+        mar = _put(table._tbl.tblPr, "w:tblCellMar")
         for side in ("left", "right"):
             el = OxmlElement(f"w:{side}")
             el.set(qn("w:w"), str(int(margin.twips)))
             el.set(qn("w:type"), "dxa")
             mar.append(el)
-        tblpr.append(mar)
-    table.alignment = WD_TABLE_ALIGNMENT.CENTER
     table.autofit = False
     for col, width in zip(table.columns, widths):
         col.width = width
@@ -218,13 +253,31 @@ def _body(doc, blocks: list[Block], style: str) -> None:
             p = doc.add_paragraph(style=f"Heading {block.level}")
             p.add_run(block.text)
             continue
-        p = _para(doc, block.text if block.kind == "para" else f"- {block.text}",
-                  bold=block.emphasis == "bold", italic=block.emphasis == "italic",
-                  indent=INDENT)
+        p = _para(doc, indent=INDENT)
+        _runs(p, block.text if block.kind == "para" else f"- {block.text}",
+              bold=block.emphasis == "bold", italic=block.emphasis == "italic")
+
+
+def _runs(p, text: str, bold=False, italic=False, size=BODY_PT) -> None:
+    """The text of a paragraph; the prompts left for the author italic and highlighted."""
+    pos = 0
+    for m in [*PROMPT.finditer(text), None]:
+        end = m.start() if m else len(text)
+        if end > pos:
+            run = p.add_run(text[pos:end])
+            run.bold, run.italic, run.font.size = bold, italic, Pt(size)
+        if m:
+            run = p.add_run(m.group(0))
+            run.bold, run.italic, run.font.size = bold, True, Pt(size)
+            run.font.highlight_color = WD_COLOR_INDEX.YELLOW
+            pos = m.end()
 
 
 def _signature(doc, org: OrgDetails) -> None:
+    """Nơi nhận and the signature, one table row that never breaks across pages (``cantSplit``,
+    every paragraph kept with the next: Word then keeps the row with what precedes it too)."""
     t = _table(doc, 1, (Cm(7.5), Cm(9.0)))
+    _put(t.rows[0]._tr.get_or_add_trPr(), "w:cantSplit")
     left, right = _cell(t, 0, 0), _cell(t, 0, 1)
     _para(left, "Nơi nhận:", bold=True, italic=True, size=12, align=WD_ALIGN_PARAGRAPH.LEFT,
           before=12, after=0)
@@ -236,13 +289,32 @@ def _signature(doc, org: OrgDetails) -> None:
     for _ in range(SIGN_SPACE):
         _para(right, "", align=center, after=0)
     _para(right, org.signer, bold=True, size=14, align=center, after=0)
+    for cell in (left, right):
+        for p in cell.paragraphs:
+            p.paragraph_format.keep_with_next = True
+            p.paragraph_format.keep_together = True
+
+
+# Widths at the annex's 11 pt Times New Roman: a digit is half an em, a separator a quarter.
+_DIGIT_CM, _SEP_CM, _PAD_CM = 0.5 * ANNEX_PT / 28.35, 0.25 * ANNEX_PT / 28.35, 0.45
+_MIN_VALUE, _MIN_LABEL = Cm(1.7), Cm(6.0)
+
+
+def value_width(texts) -> int:
+    """The width (EMU) a column of numbers needs so that none wraps."""
+    widest = max((sum(_DIGIT_CM if ch.isdigit() else _SEP_CM for ch in t) for t in texts),
+                 default=0)
+    return max(_MIN_VALUE, Cm(round(widest + _PAD_CM, 2)))
 
 
 def _annex(doc, annex: Annex, org: OrgDetails) -> None:
     section = doc.add_section(WD_SECTION.NEW_PAGE)
     section.different_first_page_header_footer = False  # the annex pages are numbered too
+    values = [value_width(r.cells[c] for r in annex.rows if r.kind == "indicator")
+              for c in range(3, len(annex.columns))]
+    fixed = [Cm(1.2), None, Cm(2.0)]
     width = TEXT_W
-    if annex.value_columns > 3:  # a province (or a district with last period): landscape
+    if width - fixed[0] - fixed[2] - sum(values) < _MIN_LABEL:  # too wide: landscape
         section.orientation = WD_ORIENT.LANDSCAPE
         section.page_width, section.page_height = PAGE_H, PAGE_W
         section.left_margin, section.right_margin = Mm(20), Mm(15)
@@ -255,49 +327,70 @@ def _annex(doc, annex: Annex, org: OrgDetails) -> None:
     _para(doc, annex.subtitle, italic=True, size=13, align=center, after=0, keep=True)
     _para(doc, f"(Kèm theo Báo cáo số {org.so_ky_hieu_ngan})", italic=True, size=13,
           align=center, after=12, keep=True)
-    fixed = [Cm(1.2), None, Cm(2.0)]
-    value_w = Cm(2.7) if annex.value_columns > 1 else Cm(3.5)  # "39.545.000.000" at 11 pt
-    label_w = width - fixed[0] - fixed[2] - value_w * annex.value_columns
-    widths = [fixed[0], label_w, fixed[2], *[value_w] * annex.value_columns]
+    label_w = max(Cm(3), width - fixed[0] - fixed[2] - sum(values))
+    widths = [fixed[0], label_w, fixed[2], *values]
     table = _table(doc, 1 + len(annex.rows), widths, style="Table Grid")
-    _header_row(table.rows[0])
+    _row_props(table.rows[0], header=True)
     for col, text in enumerate(annex.columns):
-        _table_text(table.cell(0, col), text, bold=True, align=center)
+        _table_text(table.cell(0, col), text, bold=True, align=center, keep=True)
+    last = len(annex.rows)
     for r, row in enumerate(annex.rows, 1):
-        if row.kind == "section":
-            _table_text(table.cell(r, 0), row.cells[0], bold=True, align=center)
+        _row_props(table.rows[r])
+        if row.kind == "section":  # kept with the first row of its section
+            _table_text(table.cell(r, 0), row.cells[0], bold=True, align=center, keep=True)
             merged = table.cell(r, 1).merge(table.cell(r, len(annex.columns) - 1))
-            _table_text(merged, row.cells[1], bold=True, align=WD_ALIGN_PARAGRAPH.LEFT)
+            _table_text(merged, row.cells[1], bold=True, align=WD_ALIGN_PARAGRAPH.LEFT,
+                        keep=True)
             continue
         for col, text in enumerate(row.cells):
             align = center if col in (0, 2) else WD_ALIGN_PARAGRAPH.LEFT if col == 1 else \
                 WD_ALIGN_PARAGRAPH.RIGHT
-            _table_text(table.cell(r, col), text, align=align)
+            _table_text(table.cell(r, col), text, align=align, no_wrap=col >= 3,
+                        keep=r == last)
+    if annex.note:
+        _para(doc, annex.note, italic=True, size=12, before=6, indent=INDENT)
 
 
-def _header_row(row) -> None:
+def _row_props(row, header: bool = False) -> None:
+    """A row never breaks across pages; the header row repeats on every page."""
     trpr = row._tr.get_or_add_trPr()
-    el = OxmlElement("w:tblHeader")
-    el.set(qn("w:val"), "true")
-    trpr.append(el)
+    _put(trpr, "w:cantSplit")
+    if header:
+        _put(trpr, "w:tblHeader")
 
 
-def _table_text(cell, text: str, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT) -> None:
+def _table_text(cell, text: str, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT, no_wrap=False,
+                keep=False) -> None:
     p = cell.paragraphs[0]
     p.paragraph_format.alignment = align
     p.paragraph_format.space_before = p.paragraph_format.space_after = Pt(1)
     p.paragraph_format.line_spacing = 1.0
+    if keep:
+        p.paragraph_format.keep_with_next = True
+    if no_wrap:
+        _put(cell._tc.get_or_add_tcPr(), "w:noWrap")
     run = p.add_run(text)
     run.bold, run.font.size = bold, Pt(ANNEX_PT)
+
+
+def _draft_mark(section) -> None:
+    """``DỰ THẢO`` in bold at the top right of page 1 (the first page's own header)."""
+    p = section.first_page_header.paragraphs[0]
+    p.alignment = WD_ALIGN_PARAGRAPH.RIGHT
+    run = p.add_run(DRAFT_MARK)
+    run.bold, run.font.size = True, Pt(13)
 
 
 # -- the document -----------------------------------------------------------------------------
 
 def build_docx(blocks: list[Block], style: str, org: OrgDetails,
-               annex: Annex | None = None) -> DocumentObject:
-    """The Word document of a narrative: the official frame for a report, plain for news."""
+               annex: Annex | None = None, draft: bool = True) -> DocumentObject:
+    """The Word document of a narrative: the official frame for a report, plain for news;
+    a draft carries the mark ``DỰ THẢO`` at the top of page 1."""
     doc = Document()
     _setup(doc)
+    if draft:
+        _draft_mark(doc.sections[0])
     doc.core_properties.author = "kh-excel"
     titles = [b.text for b in blocks if b.kind == "heading" and b.level == 1]
     doc.core_properties.title = " – ".join(titles)[:250]
@@ -306,6 +399,8 @@ def build_docx(blocks: list[Block], style: str, org: OrgDetails,
         _header_block(doc, org)
     _body(doc, blocks, style)
     if style == "bao-cao":
+        if doc.paragraphs:  # the last lines of the body go with the signature
+            doc.paragraphs[-1].paragraph_format.keep_with_next = True
         _signature(doc, org)
         if annex is not None and annex.rows:
             _annex(doc, annex, org)

@@ -8,20 +8,23 @@ layer the ``kh-excel report`` command calls.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import ReportHasErrors, UsageError
+from ..dated_units import LEGACY, DatedUnit, in_force, unit_in
+from ..errors import ReportHasErrors, ReportHasPrompts, UsageError
 from ..outputs import check_writable, write_atomic
 from .annex import Annex, build_annex
-from .docx import QUOC_HIEU, TIEU_NGU, build_docx
+from .docx import DRAFT_MARK, QUOC_HIEU, TIEU_NGU, build_docx
 from .figures import Figures
 from .inputs import ReportInput, load_report_input
 from .marks import cell_ref
 from .narrative import Narrative, render_narrative
-from .org import OrgDetails, default_org, org_details
+from .org import (EVENT_KEYS, OrgDetails, default_org, event_details, load_org_config,
+                  org_details, renamed)
 
 
 @dataclass
@@ -33,6 +36,7 @@ class Report:
     org: OrgDetails
     narrative: Narrative
     annex: Annex | None
+    final: bool = False       # no "DỰ THẢO" mark
 
     @property
     def allowed_errors(self) -> int:
@@ -43,13 +47,14 @@ class Report:
         """The whole document as text (Markdown): frame, body, signature, annex."""
         body = self.narrative.markdown()
         org = self.org
+        mark = "" if self.final else f"**{DRAFT_MARK}**\n\n"
         if self.style != "bao-cao":
-            return body + (f"\n**{org.tac_gia}**\n" if org.tac_gia else "")
+            return mark + body + (f"\n**{org.tac_gia}**\n" if org.tac_gia else "")
         head = [org.co_quan_chu_quan.upper(), f"**{org.ten_to_chuc.upper()}**", org.so_ky_hieu,
                 "", f"**{QUOC_HIEU}**", f"**{TIEU_NGU}**", "", f"*{org.dia_danh_ngay}*", ""]
         sign = ["", "**Nơi nhận:**", *org.recipients(), "", f"**{org.tham_quyen.upper()}**",
                 f"**{org.chuc_vu.upper()}**", "", f"**{org.signer}**", ""]
-        text = "\n".join(line for n, line in enumerate(head) if line or n) + "\n" + body
+        text = mark + "\n".join(line for n, line in enumerate(head) if line or n) + "\n" + body
         text += "\n".join(sign)
         if self.annex is not None and self.annex.rows:
             text += "\n" + self.annex.markdown()
@@ -86,21 +91,31 @@ class Report:
             "style": self.style, "template": self.narrative.template,
             "sentences": out,
             "unsourced_numbers": self.narrative.unsourced,
+            "comparisons_left_out": [{"code": code, "level": level, "why": why} for
+                                     (code, level), why in self.narrative.left_out.items()],
+            # last, for the author: what is left to complete
+            "prompts": self.narrative.prompts,
         }
 
     def docx(self):
         """The python-docx document."""
-        return build_docx(self.narrative.blocks, self.style, self.org, self.annex)
+        return build_docx(self.narrative.blocks, self.style, self.org, self.annex,
+                          draft=not self.final)
 
 
 def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao", *,
                  templates: str | os.PathLike | None = None, allow_errors: bool = False,
                  config: str | os.PathLike | None = None, period: str | None = None,
-                 lang: str = "vi", **org_values) -> Report:
+                 lang: str = "vi", final: bool = False, strict: bool = False,
+                 **org_values) -> Report:
     """Draft the report (``bao-cao``) or news item (``tin-bai``) of a form or roll-up.
 
     ``config`` is a TOML file of organisation details and ``org_values`` override it (``so``,
-    ``ngay``, ``nguoi_ky``, … as in :class:`OrgDetails`). Raises :class:`ReportHasErrors` when
+    ``ngay``, ``nguoi_ky``, … as in :class:`OrgDetails`; ``ten_don_vi`` replaces the unit's
+    name in the whole document); ``final`` leaves out the mark
+    "DỰ THẢO"; the event of a news item (``su_kien``, ``ngay_to_chuc``, ``dia_diem``,
+    ``thanh_phan``) comes from the ``[tin_bai]`` table of ``config`` and these values;
+    ``strict`` raises :class:`ReportHasPrompts` while a prompt for the author is left. Raises :class:`ReportHasErrors` when
     the input has error-severity findings, unless ``allow_errors``.
     """
     inp = source if isinstance(source, ReportInput) else \
@@ -113,14 +128,30 @@ def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao"
             how = f"Xem chi tiết bằng lệnh: kh-excel check {inp.path}."
             how_en = f"See them with: kh-excel check {inp.path}."
         raise ReportHasErrors(path=inp.path, count=inp.errors, how=how, how_en=how_en)
+    name = org_values.pop("ten_don_vi", None) or \
+        (load_org_config(config).get("ten_don_vi") if config else None)
+    if name:
+        inp = dataclasses.replace(inp, unit=renamed(inp.unit, name))
+    else:  # the name in force for the period (a district that became a thị xã later)
+        inp = dataclasses.replace(inp, unit=unit_in(inp.unit, inp.period))
+    parent_name = inp.submission.meta.get("parent_name", "")
+    parent_code = inp.submission.meta.get("parent_code", "")
+    if parent_code and inp.scheme == LEGACY:
+        state = in_force(parent_code, inp.period)
+        parent_name = state.name if isinstance(state, DatedUnit) else parent_name
     figs = Figures(inp)
     _communes, words = figs.communes()
     child_words = figs.child_words() if inp.tier != "xa" else words
-    defaults = default_org(inp.unit, inp.submission.meta.get("parent_name", ""), child_words)
+    defaults = default_org(inp.unit, parent_name, child_words)
+    event = event_details(config, **{k: org_values.pop(k) for k in EVENT_KEYS
+                                     if k in org_values})
     org = org_details(defaults, config, **org_values)
-    narrative = render_narrative(inp, style, templates, allow_errors=allow_errors)
+    narrative = render_narrative(inp, style, templates, allow_errors=allow_errors, event=event)
+    if strict and narrative.prompts:
+        sections = list(dict.fromkeys(p["section"] or "đầu văn bản" for p in narrative.prompts))
+        raise ReportHasPrompts(count=len(narrative.prompts), where="; ".join(sections))
     annex = build_annex(figs) if style == "bao-cao" else None
-    return Report(inp, style, org, narrative, annex)
+    return Report(inp, style, org, narrative, annex, final)
 
 
 def write_report(report: Report, docx: str | os.PathLike, text: str | os.PathLike | None = None,

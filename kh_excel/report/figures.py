@@ -7,16 +7,19 @@ never taken from the file; last period's figure rides along when the roll-up has
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
+from functools import cached_property
 
 from ..catalogue import Catalogue, Indicator, load_catalogue
+from ..dated_units import children_in, descendants_in
 from ..errors import KhError
 from ..model import Number, Provenance
 from ..periods import LEGACY, Period
 from ..registry import load_registry
 from ..tiers import has_total, input_levels
 from ..units import Unit
+from .doubts import Doubts, find_doubts, reason
 from .inputs import ReportInput
 
 LEVEL_NAMES = {"xa": "cấp xã", "huyen": "cấp huyện", "tinh": "cấp tỉnh", "tw": "cấp trung ương",
@@ -27,6 +30,27 @@ DIVISION_ORDER = ("Xã", "Phường", "Thị trấn", "Đặc khu", "Huyện", "
 _FALLBACK_WORDS = {("xa", LEGACY): "xã, phường, thị trấn", ("xa", "two-tier-2025"):
                    "xã, phường, đặc khu", ("huyen", LEGACY): "huyện, quận, thị xã, thành phố",
                    ("tinh", LEGACY): "tỉnh, thành phố", ("tinh", "two-tier-2025"): "tỉnh, thành phố"}
+
+
+TRACKED_SECTIONS = ("A", "B", "C", "D", "E")
+MEMBERS, FUND = ("hoi_vien",), ("quy_van_dong", "tong_quy")
+
+
+@dataclass
+class Trend:
+    """Codes of the tracked indicators compared with last period, and of those that rose/fell."""
+
+    compared: list[str] = field(default_factory=list)
+    up: list[str] = field(default_factory=list)
+    down: list[str] = field(default_factory=list)
+
+    @property
+    def members_fell(self) -> bool:
+        return any(c in self.down for c in MEMBERS)
+
+    @property
+    def fund_fell(self) -> bool:
+        return any(c in self.down for c in FUND)
 
 
 @dataclass(frozen=True)
@@ -70,6 +94,7 @@ class Figures:
         except ValueError:  # a tier this module does not know: the levels the file has
             self.levels = tuple(dict.fromkeys(lv for (_c, lv) in self.sub.values if lv != "tong"))
         self._registry_unit = self._find_in_registry()
+        self.left_out: dict[tuple[str, str], str] = {}  # comparisons not printed, and why
 
     # -- single figures ---------------------------------------------------------------------
 
@@ -149,6 +174,43 @@ class Figures:
             return []
         return rows if self.parts(count_code) or self.parts(money_code) else []
 
+    def tracked(self) -> list[Indicator]:
+        """The indicators whose rise or fall judges a year: summed counts and money of the
+        results (not the population or the universes that rates are taken of, not the plan)."""
+        universes = {i.den for i in self.cat if i.derived}
+        return [i for i in self.cat if not i.derived and i.agg == "sum"
+                and i.section in TRACKED_SECTIONS and i.code not in universes]
+
+    def trend(self) -> Trend:
+        """How the tracked indicators moved against last period (trusted comparisons only)."""
+        trend = Trend()
+        if self.previous_period() is None:
+            return trend
+        for ind in self.tracked():
+            fig = self.get(ind.code, keep_zero=True)
+            if fig is None or fig.prev is None or self.distrust(fig):
+                continue
+            trend.compared.append(ind.code)
+            if fig.value > fig.prev.value:
+                trend.up.append(ind.code)
+            elif fig.value < fig.prev.value:
+                trend.down.append(ind.code)
+        return trend
+
+    @cached_property
+    def doubts(self) -> Doubts:
+        return find_doubts(self.inp, self.cat, self.previous_period())
+
+    def distrust(self, fig: Fig) -> str:
+        """Why a comparison of ``fig`` with last period must not be printed ('' if it may):
+        a finding on this period's figure, last period's or the change (remembered in
+        ``left_out`` for the trace)."""
+        ind = self.cat[fig.code]
+        why = reason(self.doubts, (ind.num, ind.den) if ind.derived else (ind.code,))
+        if why:
+            self.left_out[(fig.code, fig.level)] = why
+        return why
+
     def delta(self, fig: Fig) -> Fig | None:
         """This period's figure minus last period's, as a figure (None without last period)."""
         if fig.prev is None:
@@ -173,7 +235,10 @@ class Figures:
         tier, scheme = self.inp.tier, self.inp.scheme
         if tier == "xa" or self._registry_unit is None:
             return None, _FALLBACK_WORDS.get(("xa", scheme), "xã")
-        units = load_registry(scheme).descendants(self._registry_unit, tier="xa")
+        registry = load_registry(scheme)
+        # the communes of the period: those merged later counted, those made later not
+        units = descendants_in(registry, self._registry_unit, self.inp.period) \
+            if scheme == LEGACY else registry.descendants(self._registry_unit, tier="xa")
         units = [u for u in units if not u.extra]
         if not units:
             return None, _FALLBACK_WORDS.get(("xa", scheme), "xã")
@@ -187,8 +252,10 @@ class Figures:
         child_tier = self.inp.child_tier or ("xa" if self.inp.tier != "tinh" or
                                              self.inp.scheme != LEGACY else "huyen")
         if self._registry_unit is not None:
-            kids = [u for u in load_registry(self.inp.scheme).children(self._registry_unit)
-                    if u.tier == child_tier and not u.extra]
+            registry = load_registry(self.inp.scheme)
+            kids = children_in(registry, self._registry_unit.code, self.inp.period) \
+                if self.inp.scheme == LEGACY else registry.children(self._registry_unit)
+            kids = [u for u in kids if u.tier == child_tier and not u.extra]
             if kids:
                 return division_words(kids, child_tier, self.inp.scheme)
         return _FALLBACK_WORDS.get((child_tier, self.inp.scheme), "đơn vị")
@@ -202,6 +269,26 @@ class Figures:
             src = inp.rollup_source("meta", key)
             return Fig(key, "tong", value, "to_chuc", "đơn vị", (src,) if src else ())
         return fig("children_received", inp.received), fig("children_expected", inp.expected)
+
+    def communes_reported(self) -> Fig | None:
+        """Roll-up: how many commune forms were used, when fewer than expected (else None)."""
+        inp = self.inp
+        if not inp.is_rollup or inp.communes_received is None or inp.communes_expected is None \
+                or inp.communes_received >= inp.communes_expected:
+            return None
+        src = inp.rollup_source("meta", "communes_received")
+        return Fig("communes_received", "tong", inp.communes_received, "to_chuc", "đơn vị",
+                   (src,) if src else (), note="số biểu cấp xã đã dùng khi tổng hợp")
+
+    def error_in(self, fig: Fig):
+        """The error finding on this figure (or on the parts of a ratio), None if none."""
+        if fig.code not in self.cat:
+            return None
+        ind = self.cat[fig.code]
+        for code in ((ind.num, ind.den) if ind.derived else (ind.code,)):
+            if code in self.doubts.current:
+                return self.doubts.current[code][0]
+        return None
 
     def count(self, code: str) -> tuple[Fig, Fig | None] | None:
         """A COUNT indicator as (units that have it, units in all): roll-up row or the form."""

@@ -12,8 +12,9 @@ they print. Conventions (``shared/domain/style.md``):
   never a word in front of an exact figure;
 * percentages: at most two decimals, half-up, ``33,42%``; a ratio printed at its precision is
   not an approximation and carries no word;
-* changes against last period: counts in their unit, money relative (``tăng 12,5%``), rates in
-  percentage points (``tăng 0,5 điểm phần trăm``).
+* changes against last period are net changes: counts in their unit, money as an amount
+  (``tăng 405 triệu đồng``, the relative change beside it only where it means something),
+  rates in percentage points (``tăng 0,5 điểm phần trăm``).
 """
 from __future__ import annotations
 
@@ -119,28 +120,42 @@ def fraction(part: Number, whole: Number) -> str:
 
 
 def change(current: Number, previous: Number, kind: str, noun: str = "",
-           pad: bool = False) -> str:
-    """``tăng 1.234 hội viên``, ``giảm 12,5%``, ``tăng 0,5 điểm phần trăm``, ``không thay đổi``.
+           pad: bool = False, money=None) -> str:
+    """``tăng 1.234 hội viên``, ``giảm 405.000.000 đồng``, ``tăng 0,5 điểm phần trăm``,
+    ``không thay đổi``: the net change, never a count of things added.
 
-    ``kind`` is the catalogue kind: ``pct`` gives percentage points, ``dong`` a relative change
-    (an absolute one when last period was 0), anything else the difference in ``noun``.
+    ``kind`` is the catalogue kind: ``pct`` gives percentage points, money (``dong``,
+    ``dong_nguoi``) the amount as ``money`` writes it (exact by default), anything else the
+    difference in ``noun``.
     """
     cur, prev = to_decimal(current), to_decimal(previous)
     if kind == "pct":
         diff = round_half_up(cur - prev, PCT_PLACES)
         text = f"{format_number(abs(diff), PCT_PLACES, trim=True)} điểm phần trăm"
-    elif kind in ("dong", "dong_nguoi") and prev > 0:
-        diff = round_half_up((cur - prev) / prev * 100, 1)
-        text = f"{format_number(abs(diff), 1, trim=True)}%"
     else:
         diff = cur - prev
         if kind in ("dong", "dong_nguoi"):
-            text = money_exact(abs(diff))
+            text = (money or money_exact)(abs(diff))
         else:
             text = f"{count(abs(diff), pad)} {noun}".rstrip()
     if diff == 0:
         return "không thay đổi"
     return f"{'tăng' if diff > 0 else 'giảm'} {text}"
+
+
+MAX_RELATIVE = 100  # a change beyond ±100 % says more as an amount than as a percentage
+
+
+def relative(current: Number, previous: Number) -> str:
+    """``12,5%``: the change relative to last period, '' when it means nothing (last period
+    0 or negative, a change that rounds to 0 or exceeds ±100 %)."""
+    cur, prev = to_decimal(current), to_decimal(previous)
+    if prev <= 0:
+        return ""
+    pct = round_half_up((cur - prev) / prev * 100, 1)
+    if pct == 0 or abs(pct) > MAX_RELATIVE:
+        return ""
+    return f"{format_number(abs(pct), 1, trim=True)}%"
 
 
 def date_header(day: date) -> str:

@@ -58,6 +58,8 @@ class ReportInput:
     warnings: int = 0
     expected: int | None = None    # roll-up: child units expected / received
     received: int | None = None
+    communes_expected: int | None = None  # roll-up: commune forms expected / used (all levels)
+    communes_received: int | None = None
     child_tier: str = ""
     previous_period: Period | None = None
     previous: dict[tuple[str, str], Number] = field(default_factory=dict)
@@ -261,6 +263,10 @@ def _rollup_meta(inp: ReportInput, key: str, value) -> None:
         inp.expected = int(number)
     elif key == "children_received" and number is not None:
         inp.received = int(number)
+    elif key == "communes_expected" and number is not None:
+        inp.communes_expected = int(number)
+    elif key == "communes_received" and number is not None:
+        inp.communes_received = int(number)
     elif key == "child_tier":
         inp.child_tier = _text(value)
     elif key == "errors" and number is not None:

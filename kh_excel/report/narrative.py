@@ -9,7 +9,8 @@ is left out — never printed with "None" or 0.
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from decimal import Decimal
 from functools import cache
 from pathlib import Path
 from types import SimpleNamespace
@@ -22,10 +23,12 @@ from ..model import Provenance
 from ..packaged import packaged
 from ..periods import TWO_TIER, Period
 from . import filters as F
-from .blocks import Block, parse_blocks
+from .blocks import PROMPT, PROMPT_HEAD, Block, parse_blocks
 from .figures import LEVEL_NAMES, Fig, Figures
 from .inputs import ReportInput
-from .marks import MARKERS, OPEN, SEP, Tracer, TraceItem, strip_markers
+from .marks import Tracer, TraceItem, strip_markers
+from .org import EventDetails
+from .phrases import cau, doan, liet_ke
 
 STYLES = ("bao-cao", "tin-bai")
 SUFFIX = ".md.j2"
@@ -43,8 +46,10 @@ class Genre:
 GENRES = {"bao-cao": Genre(pad=True, money="exact"), "tin-bai": Genre(pad=True, money="rounded")}
 TIER_KIND = {"xa": "xã", "huyen": "huyện", "tinh": "tỉnh", "tw": "quốc"}  # "toàn quốc"
 # Filters and functions of the templates: methods of the rendering context of the same name.
-FILTERS = ("so", "tien", "tien_du", "tien_tron", "phan_tram", "binh_quan", "xap_xi", "so_voi")
-FUNCTIONS = ("so_lieu", "chenh_lech", "dem", "trong_do", "trong_do_doi", "phan_so")
+FILTERS = ("so", "tien", "tien_du", "tien_tron", "phan_tram", "binh_quan", "xap_xi", "so_voi",
+           "thay_doi")
+FUNCTIONS = ("so_lieu", "chenh_lech", "dem", "trong_do", "trong_do_doi", "phan_so", "ty_le",
+             "bo_sung")
 
 
 @dataclass
@@ -55,10 +60,21 @@ class Narrative:
     template: str
     blocks: list[Block]
     items: list[TraceItem]
+    left_out: dict[tuple[str, str], str] = field(default_factory=dict)  # comparisons, and why
 
     @property
     def unsourced(self) -> list[str]:
         return [n for b in self.blocks for n in b.unsourced]
+
+    @property
+    def prompts(self) -> list[dict[str, str]]:
+        """The marked prompts left for the author ("[Hội bổ sung: …]"), with their section."""
+        out, section = [], ""
+        for b in self.blocks:
+            if b.kind == "heading" and b.level >= 2:
+                section = b.text
+            out += [{"section": section, "text": t} for t in PROMPT.findall(b.text)]
+        return out
 
     def markdown(self) -> str:
         out: list[str] = []
@@ -120,12 +136,13 @@ class _Missing(Exception):
 
 def render_narrative(inp: ReportInput, style: str = "bao-cao",
                      templates: str | os.PathLike | None = None,
-                     allow_errors: bool = False) -> Narrative:
-    """Render the body of the report (``bao-cao``) or news item (``tin-bai``) for ``inp``."""
+                     allow_errors: bool = False, event: EventDetails | None = None) -> Narrative:
+    """Render the body of the report (``bao-cao``) or news item (``tin-bai``) for ``inp``;
+    ``event`` is the conference a news item reports."""
     if style not in STYLES:
         raise ValueError(f"style must be one of {STYLES}")
     env = environment(templates)
-    ctx = _Context(inp, GENRES[style], allow_errors)
+    ctx = _Context(inp, GENRES[style], allow_errors, event or EventDetails())
     names = template_candidates(style, inp.tier, inp.scheme)
     try:
         template = env.select_template(names)
@@ -144,7 +161,7 @@ def render_narrative(inp: ReportInput, style: str = "bao-cao",
         # Chained, so that --debug shows where it came from (a template or this program).
         raise ReportTemplateError(path=_where(exc), detail=str(exc), detail_en=str(exc)) from exc
     return Narrative(style, template.filename or template.name, parse_blocks(marked),
-                     ctx.tracer.items)
+                     ctx.tracer.items, dict(ctx.figs.left_out))
 
 
 def _where(exc: BaseException) -> str:
@@ -161,8 +178,9 @@ def _where(exc: BaseException) -> str:
 class _Context:
     """The variables, functions and filters one rendering sees, all marking what they print."""
 
-    def __init__(self, inp: ReportInput, genre: Genre, allow_errors: bool) -> None:
-        self.inp, self.genre, self.allow_errors = inp, genre, allow_errors
+    def __init__(self, inp: ReportInput, genre: Genre, allow_errors: bool,
+                 event: EventDetails) -> None:
+        self.inp, self.genre, self.allow_errors, self.event = inp, genre, allow_errors, event
         self.figs = Figures(inp)
         self.tracer = Tracer()
         self.cat = load_catalogue()
@@ -177,6 +195,11 @@ class _Context:
         return fig
 
     def mark_figs(self, text: str, *figs: Fig, note: str = "") -> str:
+        if self.allow_errors:  # a figure the checker found wrong is not stated as fact
+            for fig in figs:
+                if self.figs.error_in(fig) is not None:
+                    return self.bo_sung(f"{self.cat[fig.code].label}: số liệu còn lỗi, cần "
+                                        "kiểm tra, sửa lại")
         return self.tracer.mark(text, "so_lieu", figs, note=note)
 
     def period_source(self) -> Provenance:
@@ -221,14 +244,32 @@ class _Context:
         fig = self._fig(fig, "xap_xi")
         return self.mark_figs(f"{F.approx_count(fig.value, step)} {noun}".strip(), fig)
 
-    def so_voi(self, fig, noun: str = "") -> str:
-        """``tăng 1.234 hội viên so với năm 2022``; '' without last period's figure."""
-        fig = self._fig(fig, "so_voi")
-        if fig.prev is None or self.prev_period is None:
+    def _change(self, fig: Fig, noun: str) -> str:
+        """The net change of ``fig`` since last period, '' without a trusted comparison."""
+        if fig.prev is None or self.prev_period is None or self.figs.distrust(fig):
             return ""
-        change = F.change(fig.value, fig.prev.value, fig.kind, noun, self.genre.pad and bool(noun))
-        text = f"{change} so với {self.prev_label()}"
-        return self.mark_figs(text, fig, fig.prev, note="so sánh với kỳ trước")
+        money = F.money_exact if self.genre.money == "exact" else F.money_rounded
+        text = F.change(fig.value, fig.prev.value, fig.kind, noun,
+                        self.genre.pad and bool(noun), money=money)
+        rel = F.relative(fig.value, fig.prev.value) if fig.kind == "dong" else ""
+        if rel and self.genre.money == "exact":  # the report gives the percentage too
+            text += f" ({rel})"
+        return text
+
+    def thay_doi(self, fig, noun: str = "") -> str:
+        """``tăng 20 suất`` (no "so với …"); '' without a trusted comparison."""
+        text = self._change(self._fig(fig, "thay_doi"), noun)
+        return self.mark_figs(text, fig, fig.prev, note="so sánh với kỳ trước") if text else ""
+
+    def so_voi(self, fig, noun: str = "") -> str:
+        """``tăng 1.234 hội viên so với năm 2022``; '' without last period's figure, or when
+        the checker doubts it or the change (the trace says why)."""
+        fig = self._fig(fig, "so_voi")
+        text = self._change(fig, noun)
+        if not text:
+            return ""
+        return self.mark_figs(f"{text} so với {self.prev_label()}", fig, fig.prev,
+                              note="so sánh với kỳ trước")
 
     def prev_label(self) -> str:
         prev, cur = self.prev_period, self.inp.period
@@ -237,6 +278,12 @@ class _Context:
         return prev.label()
 
     # -- functions --------------------------------------------------------------------------
+
+    def bo_sung(self, hint: str) -> str:
+        """A marked prompt for the author, ``[Hội bổ sung: hint]`` (italic, highlighted in Word;
+        listed at the end of the trace; ``--strict`` refuses a document that has one)."""
+        hint = " ".join(str(hint).replace("[", "(").replace("]", ")").split())
+        return self.tracer.mark(f"{PROMPT_HEAD} {hint}]", "bo_sung")
 
     def chenh_lech(self, fig) -> Fig | None:
         """This period's figure minus last period's (None without last period's figure)."""
@@ -255,6 +302,14 @@ class _Context:
     def phan_so(self, part, whole) -> str:
         part, whole = self._fig(part, "phan_so"), self._fig(whole, "phan_so")
         return self.mark_figs(F.fraction(part.value, whole.value), part, whole)
+
+    def ty_le(self, part, whole) -> str:
+        """``95,41%``: ``part`` of ``whole`` as a percentage ('' for a whole of 0)."""
+        part, whole = self._fig(part, "ty_le"), self._fig(whole, "ty_le")
+        if not whole.value:
+            return ""
+        return self.mark_figs(F.percent(Decimal(part.value) / Decimal(whole.value) * 100),
+                              part, whole)
 
     def trong_do(self, fig, noun: str = "") -> str:
         """`` (trong đó: cấp xã …, cấp huyện …)`` for a total, '' when there is no split."""
@@ -292,13 +347,14 @@ class _Context:
             cap_ten=LEVEL_NAMES.get(inp.tier, ""))
         communes, words = figs.communes()
         received_expected = figs.completeness()
+        reported = figs.communes_reported()
         own_texts = self._own_texts()
         return {
             "_kh": self,
             "dv": dv,
             "ky": self._period_vars(inp.period),
-            "ky_truoc": self.prev_label() if self.prev_period and inp.previous else None,
-            "xa": SimpleNamespace(tong=communes, ten=words),
+            "ky_truoc": self._prev_marked() if self.prev_period and inp.previous else None,
+            "xa": SimpleNamespace(tong=communes, ten=words, bao_cao=reported),
             "tong_hop": None if received_expected is None else SimpleNamespace(
                 nhan=received_expected[0], tong=received_expected[1], ten=figs.child_words(),
                 thieu=[self.tracer.mark(name, "ten", sources=self._missing_sources([(code, name)]))
@@ -310,7 +366,35 @@ class _Context:
             "y_kien": self._child_texts(own_texts),
             "ten_noi_dung": {t.code: t.label for t in self.cat.texts},
             "la_tong_hop": inp.is_rollup,
+            "xu_huong": self._trend(),
+            "su_kien": self._event(),
         }
+
+    def _event(self) -> SimpleNamespace:
+        ev = self.event
+
+        def given(text: str, key: str) -> str:
+            src = Provenance("thông tin tin bài", "tin_bai", key, how="tuy_chon")
+            return self.tracer.mark(text, "tuy_chon", sources=(src,)) if text else ""
+        day = F.date_text(ev.ngay_to_chuc) if ev.ngay_to_chuc else ""
+        return SimpleNamespace(co=ev.given, ten=given(ev.su_kien, "su_kien"),
+                               ngay=given(day, "ngay_to_chuc"),
+                               dia_diem=given(ev.dia_diem, "dia_diem"),
+                               thanh_phan=given(ev.thanh_phan, "thanh_phan"))
+
+    def _prev_marked(self) -> str:
+        src = self.inp.rollup_source("meta", "previous_period")
+        return self.tracer.mark(self.prev_label(), "ky", sources=(src,) if src else ())
+
+    def _trend(self) -> SimpleNamespace:
+        trend = self.figs.trend()
+        labels = {"hoi_vien": "số hội viên", "quy_van_dong": "số tiền vận động cho Quỹ",
+                  "tong_quy": "số dư Quỹ khuyến học, khuyến tài"}
+        return SimpleNamespace(
+            co_so_sanh=bool(trend.compared), so_sanh=len(trend.compared), tang=len(trend.up),
+            giam=len(trend.down), giam_hoi_vien=trend.members_fell, giam_quy=trend.fund_fell,
+            giam_chinh=[labels[c] for c in labels if c in trend.down],
+            ky_truoc=self._prev_marked() if trend.compared else None)
 
     def _missing_sources(self, missing) -> tuple[Provenance, ...]:
         return tuple(s for code, name in missing
@@ -372,50 +456,3 @@ class _Context:
                     don_vi=self.tracer.mark(names, "ten", sources=srcs),
                     noi_dung=self.tracer.mark(text, "van_ban", sources=srcs)))
         return out
-
-
-def cau(*clauses, mo_dau: str = "", sep: str = "; ") -> str:
-    """One sentence from the clauses that are not empty; '' when all are.
-
-    White space is collapsed, the first letter is made upper-case and a full stop added;
-    ``mo_dau`` (an opening phrase) is put in front only when there is a clause.
-    """
-    parts = []
-    for c in clauses:
-        for piece in (c if isinstance(c, (list, tuple)) else [c]):
-            text = " ".join(str(piece or "").split()).strip(" ;,")
-            if text:
-                parts.append(text)
-    if not parts:
-        return ""
-    text = (f"{mo_dau.strip()} " if mo_dau else "") + sep.join(parts)
-    return _capitalise(text.rstrip(" .;,")) + "."
-
-
-def doan(*sentences) -> str:
-    """One paragraph (one line) from the sentences that are not empty."""
-    return " ".join(" ".join(str(s or "").split()) for s in sentences if s and str(s).strip())
-
-
-def liet_ke(items, last: str = " và ", sep: str = ", ") -> str:
-    """``a, b và c`` from the items that are not empty."""
-    items = [" ".join(str(i).split()) for i in items if i and str(i).strip()]
-    if len(items) <= 1:
-        return "".join(items)
-    return sep.join(items[:-1]) + last + items[-1]
-
-
-def _capitalise(text: str) -> str:
-    i = 0
-    while i < len(text):
-        ch = text[i]
-        if ch == OPEN:  # skip the item number of a marker
-            i = text.find(SEP, i) + 1
-            continue
-        if ch in MARKERS or not ch.isalpha():
-            if ch.isdigit():
-                return text
-            i += 1
-            continue
-        return text[:i] + ch.upper() + text[i + 1:]
-    return text

@@ -13,7 +13,7 @@ from datetime import date, datetime
 from pathlib import Path
 
 from ..errors import BadDataFile, UsageError
-from ..units import Unit
+from ..units import PREFIXES, Unit
 from .filters import BLANK_DATE, date_header
 
 DOTS = "…"
@@ -37,6 +37,8 @@ class OrgDetails:
     nguoi_ky: str = ""                   # the signer's name, "" for a dotted line
     noi_nhan: tuple[str, ...] = field(default_factory=tuple)
     tac_gia: str = ""                    # byline of a news item
+    ten_don_vi: str = ""                 # the unit's name as printed, when the form's is not
+                                         # the one in force for the period ("Huyện Kỳ Anh")
 
     @property
     def so_ky_hieu_ngan(self) -> str:
@@ -94,6 +96,13 @@ def default_org(unit: Unit, parent_name: str, child_words: str) -> OrgDetails:
     )
 
 
+def renamed(unit: Unit, name: str) -> Unit:
+    """The unit under the name given (``--ten-don-vi``): its division follows the prefix."""
+    name = " ".join(str(name).split())
+    division = next((p for p in PREFIXES if name.startswith(p + " ")), unit.division)
+    return replace(unit, name=name, division=division)
+
+
 def place_name(unit: Unit) -> str:
     """Địa danh: the unit's name without its prefix, except a name that is a number or a
     person's name (Nghị định 30: "Phường 12", "Thành phố Hồ Chí Minh"); '' when unknown."""
@@ -137,7 +146,7 @@ def load_org_config(path: str | os.PathLike) -> dict:
                           detail_en=f"invalid TOML ({exc}).") from None
     data = data.get("van_ban", data)  # the keys may sit under a [van_ban] table
     problems = [f"khoá không dùng được '{k}' (dùng: {', '.join(sorted(_KEYS))})"
-                for k in data if k not in _KEYS]
+                for k in data if k not in _KEYS and k != EVENT_TABLE]
     out: dict = {}
     for key, value in data.items():
         if key not in _KEYS:
@@ -172,3 +181,62 @@ def org_details(defaults: OrgDetails, config: str | os.PathLike | None = None,
         if value is not None:
             values[key] = parse_date(value) if key == "ngay" else value
     return replace(defaults, **values)
+
+
+# -- the event a news item reports (tin bài) -----------------------------------------------------
+
+EVENT_TABLE = "tin_bai"
+
+
+@dataclass(frozen=True)
+class EventDetails:
+    """The conference a news item reports: keys of the ``[tin_bai]`` table of the TOML file."""
+
+    su_kien: str = ""          # Hội nghị tổng kết công tác khuyến học, khuyến tài … năm 2023
+    ngay_to_chuc: date | None = None
+    dia_diem: str = ""         # Hội trường UBND huyện
+    thanh_phan: str = ""       # who attended: "đồng chí Nông Văn Nguyên – Bí thư Huyện ủy; …"
+
+    @property
+    def given(self) -> bool:
+        return bool(self.su_kien or self.ngay_to_chuc or self.dia_diem or self.thanh_phan)
+
+
+EVENT_KEYS = _EVENT_KEYS = frozenset(f.name for f in fields(EventDetails))
+
+
+def event_details(config: str | os.PathLike | None = None, **given) -> EventDetails:
+    """The ``[tin_bai]`` table of the TOML file, then the values given (None: not given)."""
+    values: dict = {}
+    if config:
+        path = Path(config)
+        try:
+            table = tomllib.loads(path.read_text("utf-8")).get(EVENT_TABLE, {})
+        except (OSError, tomllib.TOMLDecodeError, UnicodeDecodeError):
+            table = {}  # load_org_config has said what is wrong with the file
+        problems = []
+        for key, value in table.items():
+            if key not in _EVENT_KEYS:
+                problems.append(f"khoá không dùng được '{key}' trong [tin_bai] (dùng: "
+                                f"{', '.join(sorted(_EVENT_KEYS))})")
+            elif key == "ngay_to_chuc":
+                try:
+                    values[key] = parse_date(value)
+                except UsageError as exc:
+                    problems.append(exc.message("vi"))
+            elif key == "thanh_phan" and isinstance(value, list) and \
+                    all(isinstance(v, str) for v in value):
+                values[key] = "; ".join(v.strip() for v in value if v.strip())
+            elif isinstance(value, str):
+                values[key] = value.strip()
+            else:
+                problems.append(f"'{key}' trong [tin_bai] phải là chuỗi")
+        if problems:
+            raise BadDataFile(path=path, detail="; ".join(problems) + ".",
+                              detail_en=f"{len(problems)} problem(s): " + "; ".join(problems))
+    for key, value in given.items():
+        if key not in _EVENT_KEYS:
+            raise TypeError(f"unknown event detail {key!r}")
+        if value is not None:
+            values[key] = parse_date(value) if key == "ngay_to_chuc" else str(value).strip()
+    return EventDetails(**values)
