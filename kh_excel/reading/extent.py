@@ -78,8 +78,9 @@ def cell(ref: str) -> tuple[int, int]:
     return row, col
 
 
-def vet_sheet(data: bytes, sheet: str) -> Vetted:
-    """Check a worksheet part; raise :class:`BadReference` for a reference that is no cell."""
+def vet_sheet(data: bytes, sheet: str, full: bool = False) -> Vetted:
+    """Check a worksheet part; raise :class:`BadReference` for a reference that is no cell.
+    ``full`` checks every reference even when the quick search finds none suspect (tests)."""
     max_row, max_col = extent(sheet)
     out = Vetted()
     cuts: list[tuple[int, int]] = []
@@ -97,8 +98,8 @@ def vet_sheet(data: bytes, sheet: str) -> Vetted:
     # Cells are read only inside <sheetData>: the rest of the sheet (views, validation, page
     # setup) need not be searched.
     start, end = data.find(b"sheetData"), data.rfind(b"sheetData")
-    if not cuts and (start < 0 or (_SUSPECT.search(data, start, end) is None
-                                   and _PREFIXED.search(data, start, end) is None)):
+    if not full and not cuts and (start < 0 or (_SUSPECT.search(data, start, end) is None
+                                                and _PREFIXED.search(data, start, end) is None)):
         return out  # the common case
     far_row = far_col = 0
     row = col = 0
