@@ -37,7 +37,8 @@ from pathlib import Path
 import kh_excel
 from kh_excel.forms.layout import form_layout
 from kh_excel.forms.package import Package, token
-from kh_excel.forms.writer import UNIT_KEYS, FormSpec, _build, form_file_name
+from kh_excel.forms.children import CHILD_KEYS
+from kh_excel.forms.writer import FormSpec, _build, form_file_name
 from kh_excel.periods import LEGACY, TWO_TIER, Period
 from kh_excel.reading import read_form
 from kh_excel.registry import NATION_CODE, load_registry
@@ -95,14 +96,14 @@ def make_forms(n: int, out: Path) -> tuple[str, str]:
     packages = []
     for _ in range(VARIANTS):
         spec = FormSpec("xa", scheme, Period.parse(period), communes[0], registry.parent(communes[0]))
-        wb = _build(spec, replace(spec.texts(), **{k: token(k) for k in UNIT_KEYS}))
+        wb = _build(spec, replace(spec.texts(), **{k: token(k) for k in CHILD_KEYS}))
         ws = wb[wb.sheetnames[0]]
         for code, value in figures(rng).items():
             ws[layout.cell(code, "xa").ref] = value
         packages.append(Package.of(wb))
     for i, unit in enumerate(communes):
         texts = FormSpec("xa", scheme, Period.parse(period), unit, registry.parent(unit)).texts()
-        data = packages[i % VARIANTS].render({k: getattr(texts, k) for k in UNIT_KEYS})
+        data = packages[i % VARIANTS].render({k: getattr(texts, k) for k in CHILD_KEYS})
         (out / form_file_name(period, unit)).write_bytes(data)
     done.touch()
     return scheme, period

@@ -94,7 +94,8 @@ def make_forms(*, period: str, unit: str | None = None, parent: str | None = Non
                force: bool = False) -> FormsMade:
     """Pre-filled forms: the form of ``unit`` into ``output``, or one form per child unit of
     ``children_of`` into ``out_dir``."""
-    from .forms.writer import FormSpec, write_children_forms, write_form
+    from .forms.children import write_children_forms
+    from .forms.spec import FormSpec
     from .registry import load_registry
 
     period_ = Period.parse(period)
@@ -118,6 +119,7 @@ def make_forms(*, period: str, unit: str | None = None, parent: str | None = Non
     registry = load_registry(scheme, extra_units)
     found = registry.find(unit, parent=parent, tier=tier)
     spec = FormSpec(found.tier, scheme, period_, found, registry.parent(found))
+    from .forms.writer import write_form  # openpyxl: only for one form
     return FormsMade(found, period_, scheme, [write_form(output, spec, force=force)])
 
 

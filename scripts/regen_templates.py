@@ -1,5 +1,6 @@
 """Regenerate the workbooks committed in the repository: the blank forms in templates/xlsx/ (one
-per tier and scheme) and the roll-up skeletons in kh_excel/data/rollup/.
+per tier and scheme), the roll-up skeletons in kh_excel/data/rollup/ and the skeletons of the
+forms for many units in kh_excel/data/forms/.
 
     python scripts/regen_templates.py            # rewrite them
     python scripts/regen_templates.py --check    # only say whether they are up to date (exit 1 if not)
@@ -13,14 +14,16 @@ from collections.abc import Callable
 from pathlib import Path
 
 from kh_excel.forms.snapshot import workbook_snapshot
-from kh_excel.forms.writer import write_blank_templates
+from kh_excel.forms.writer import write_blank_templates, write_form_skeletons
 from kh_excel.rollups.skeleton import write_skeletons
 
 ROOT = Path(__file__).resolve().parents[1]
 TEMPLATES = ROOT / "templates" / "xlsx"
 SKELETONS = ROOT / "kh_excel" / "data" / "rollup"
+FORM_SKELETONS = ROOT / "kh_excel" / "data" / "forms"
 SETS: list[tuple[Path, Callable[[Path], list[Path]]]] = [
-    (TEMPLATES, write_blank_templates), (SKELETONS, write_skeletons)]
+    (TEMPLATES, write_blank_templates), (SKELETONS, write_skeletons),
+    (FORM_SKELETONS, write_form_skeletons)]
 
 
 def stale_workbooks() -> list[Path]:

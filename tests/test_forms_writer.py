@@ -351,3 +351,71 @@ def test_blank_templates_are_up_to_date(tmp_path):
         assert (committed / path.name).is_file(), f"run scripts/regen_templates.py ({path.name})"
         assert workbook_snapshot(committed / path.name) == workbook_snapshot(path), (
             f"templates/xlsx/{path.name} is stale: run python scripts/regen_templates.py")
+
+
+def test_form_skeletons_are_up_to_date(tmp_path):
+    from kh_excel.forms.children import SKELETON_DIR, skeleton_name
+    from kh_excel.forms.writer import write_form_skeletons
+
+    fresh = write_form_skeletons(tmp_path)
+    assert [p.name for p in fresh] == [skeleton_name(t, s) for t, s in BLANK_FORMS]
+    committed = ROOT / "kh_excel" / SKELETON_DIR
+    for path in fresh:
+        assert (committed / path.name).is_file(), f"run scripts/regen_templates.py ({path.name})"
+        assert workbook_snapshot(committed / path.name) == workbook_snapshot(path), (
+            f"kh_excel/{SKELETON_DIR}/{path.name} is stale: run python scripts/regen_templates.py")
+
+
+def _parts(data: bytes) -> dict[str, bytes]:
+    """The parts of an xlsx, numeric character references written as the characters (openpyxl
+    writes "&#7897;" where the skeleton's filled text has "ộ" in UTF-8: the same XML)."""
+    from io import BytesIO
+    with zipfile.ZipFile(BytesIO(data)) as zf:
+        return {name: re.sub(rb"&#(\d+);", lambda m: chr(int(m.group(1))).encode("utf-8"),
+                             zf.read(name)) for name in zf.namelist()}
+
+
+@pytest.mark.parametrize("kind", ["xa", "huyen", "tinh", "xa2", "tinh2"])
+def test_forms_from_a_skeleton_are_the_openpyxl_build_part_by_part(units, kind):
+    from kh_excel.forms.children import form_bytes
+    from kh_excel.forms.package import workbook_bytes
+
+    spec = _spec(units, kind)
+    data = form_bytes(spec)
+    built = workbook_bytes(build_form(spec))
+    assert _parts(data) == _parts(built)  # every part, in order, the same XML
+    assert list(_parts(data)) == list(_parts(built))
+    from io import BytesIO
+    assert workbook_snapshot(load_workbook(BytesIO(data))) == \
+        workbook_snapshot(load_workbook(BytesIO(built)))
+
+
+def test_children_of_a_city_are_written_without_openpyxl_and_are_valid(tmp_path):
+    """The 168 communes of Hồ Chí Minh: openpyxl is never imported, the forms are valid OOXML
+    and each is its unit's own form."""
+    import subprocess
+    import sys
+
+    from ooxml import assert_valid_ooxml
+
+    out = tmp_path / "hcm"
+    probe = (
+        "import sys\nfrom kh_excel.cli.main import cli\n"
+        "try:\n    cli.main(['template', '--children-of', 'Hồ Chí Minh', '--period', '2025', "
+        f"'--out-dir', {str(out)!r}], prog_name='kh-excel')\nexcept SystemExit as e:\n"
+        "    print('exit', e.code)\n"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'openpyxl', 'numpy'}))\n")
+    run = subprocess.run([sys.executable, "-c", probe], capture_output=True, text=True,
+                         check=True)
+    assert run.stdout.splitlines()[-2:] == ["exit 0", "[]"], run.stdout + run.stderr
+    paths = sorted(out.glob("*.xlsx"))
+    assert len(paths) == 168
+    from kh_excel.registry import load_registry
+    registry = load_registry("two-tier-2025")
+    city = registry.find("Hồ Chí Minh", as_parent=True)
+    by_code = {u.code: u for u in registry.children(city)}
+    for path in paths[:2] + paths[-1:]:
+        unit = by_code[path.name.split("_")[1]]
+        spec = FormSpec(unit.tier, "two-tier-2025", P2025, unit, city)
+        assert workbook_snapshot(path) == workbook_snapshot(build_form(spec)), path.name
+    assert_valid_ooxml(paths[0], paths[-1])
