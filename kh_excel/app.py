@@ -452,3 +452,80 @@ def store_backup(target: PathLike, store: PathLike | None = None) -> Path:
 
     with open_store(_existing_store(store), create=False) as db:
         return backup(db, Path(target))
+
+
+# -- for the local web page (kh_excel/web); not exported from the package root ---------------
+
+def suggest_units(text: str, *, period: str, limit: int = 8) -> list[tuple[Unit, str]]:
+    """Units that can roll up (the nation, provinces, districts) whose name holds ``text``,
+    accents and case ignored, with a label that tells namesakes apart: for a search field."""
+    from .registry import TIER_RANK, load_registry
+    from .textnorm import fold_key
+
+    registry = load_registry(scheme_for(Period.parse(period)))
+    key = fold_key(text)
+    if not key:
+        return []
+    ranked = []
+    for unit in registry:
+        if unit.tier == "xa":
+            continue
+        name = fold_key(unit.name)
+        bare = fold_key(unit.bare_name)
+        if key == unit.code or bare.startswith(key):
+            ranked.append((0, unit))
+        elif key in name:
+            ranked.append((1, unit))
+    ranked.sort(key=lambda r: (r[0], -TIER_RANK[r[1].tier], r[1].code))
+    return [(u, registry.label(u)) for _rank, u in ranked[:limit]]
+
+
+@dataclass
+class Receipt:
+    """The forms received for a roll-up, by child unit: one row per child with its files, the
+    unit's own form, and the files that cannot be used (the reason is among their findings)."""
+
+    result: RollupResult
+    rows: list[tuple[object, list]] = field(default_factory=list)  # (ChildRow, [FileResult])
+    own: list = field(default_factory=list)                          # [FileResult]
+    unused: list = field(default_factory=list)                       # [FileResult]
+
+    def findings_of(self, path: str) -> list:
+        """Every finding about one file: reading and rules, then the roll-up's (wrong period…)."""
+        mine = next((r.findings for r in self.result.files if r.path == path), [])
+        return [*mine, *(f for f in self.result.findings if f.file == path and f not in mine)]
+
+
+def receive(result: RollupResult) -> Receipt:
+    """Sort the files of a roll-up by the child unit they belong to (a commune's form goes to
+    its district's row when a province is rolled up from commune forms)."""
+    from .registry import load_registry
+
+    registry = load_registry(result.scheme)
+    rows = {child.unit.code: (child, []) for child in result.children}
+    receipt = Receipt(result)
+    for file in result.files:
+        sub = file.submission
+        code = sub.unit_code if sub else None
+        left_out = any(f.file == file.path and f.rule in _LEFT_OUT for f in result.findings)
+        if sub is None or left_out or code not in registry:
+            receipt.unused.append(file)
+        elif code == result.unit.code:
+            receipt.own.append(file)
+        else:
+            homes = [code, *(a.code for a in registry.ancestors(code))]
+            row = next((rows[c] for c in homes if c in rows), None)
+            (receipt.unused if row is None else row[1]).append(file)
+    receipt.rows = list(rows.values())
+    return receipt
+
+
+# The roll-up's reasons for leaving a readable form out (kh_excel/rollups/collect.py).
+_LEFT_OUT = ("sai_ky_bao_cao", "sai_he_thong", "don_vi_khong_ro", "sai_cap_bieu", "ngoai_don_vi")
+
+
+def rollup_file_name(result: RollupResult) -> str:
+    """``2023_066_huyen-na-ri_tong-hop.xlsx``: named like the unit's form, with ``_tong-hop``."""
+    from .forms.writer import form_file_name
+
+    return form_file_name(result.period, result.unit).removesuffix(".xlsx") + "_tong-hop.xlsx"

@@ -1,5 +1,5 @@
-"""Architecture rules: only kh_excel/cli imports click, only kh_excel/excel imports xlwings;
-every command has Vietnamese help."""
+"""Architecture rules: only kh_excel/cli imports click, only kh_excel/excel imports xlwings,
+only kh_excel/web the web stack; every command has Vietnamese help."""
 import ast
 from pathlib import Path
 
@@ -27,6 +27,15 @@ def test_only_the_cli_imports_click():
     offenders = [
         str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
         if "cli" not in p.relative_to(PACKAGE).parts and "click" in _imports(p)
+    ]
+    assert offenders == []
+
+
+def test_only_the_web_page_imports_the_web_stack():
+    web_stack = {"starlette", "uvicorn", "python_multipart", "multipart"}
+    offenders = [
+        str(p.relative_to(PACKAGE)) for p in PACKAGE.rglob("*.py")
+        if p.relative_to(PACKAGE).parts[0] != "web" and _imports(p) & web_stack
     ]
     assert offenders == []
 

@@ -147,6 +147,11 @@ COMMANDS = {
                "phân tích.",
                "Export every stored value of the units below a unit as one table (CSV, xlsx) for "
                "analysis."),
+    "web": ("web",
+            "Mở trang web trên máy này để làm cả quy trình: biểu mẫu, nhận biểu, tổng hợp, báo "
+            "cáo.",
+            "Open a page on this machine for the whole workflow: forms, received forms, roll-up, "
+            "report."),
 }
 
 

@@ -1,0 +1,176 @@
+"""The local server's defences, without a browser: names from the browser never become paths,
+upload limits, zip archives, cross-site posts, and a server that survives bad requests."""
+from __future__ import annotations
+
+import http.client
+import io
+import json
+import re
+import zipfile
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("starlette")
+
+from kh_excel.web import uploads  # noqa: E402
+from kh_excel.web.server import LocalServer  # noqa: E402
+from kh_excel.web.uploads import place, safe_parts  # noqa: E402
+
+FORM = Path(__file__).resolve().parents[1] / "examples/na-ri-2023/2023_02137_xa-van-vu.xlsx"
+
+
+@pytest.mark.parametrize("name, parts", [
+    ("../../etc/passwd", ["etc", "passwd"]),
+    ("/etc/passwd", ["etc", "passwd"]),
+    ("C:\\Users\\x\\bieu.xlsx", ["C_", "Users", "x", "bieu.xlsx"]),
+    ("bieu-xa/../..\\..//a.xlsx", ["bieu-xa", "a.xlsx"]),
+    ("a\x00b\nc.xlsx", ["a_b_c.xlsx"]),
+    ("Xã Văn Vũ.xlsx", ["Xã Văn Vũ.xlsx"]),
+])
+def test_a_browser_name_is_cut_into_plain_components(name, parts):
+    assert safe_parts(name) == parts
+
+
+def test_a_stored_file_stays_in_the_folder_and_never_replaces_another(tmp_path):
+    first = place(tmp_path, "../x.xlsx")
+    first.write_bytes(b"1")
+    second = place(tmp_path, "x.xlsx")
+    assert first == tmp_path / "x.xlsx" and second == tmp_path / "x (2).xlsx"
+    assert place(tmp_path, "~$x.xlsx") is None and place(tmp_path, ".hidden") is None
+    assert place(tmp_path, "__MACOSX/._x.xlsx") is None
+
+
+@pytest.fixture(scope="module")
+def server():
+    srv = LocalServer(0).start()
+    yield srv
+    srv.stop()
+
+
+def request(srv, method, path, body=b"", headers=None, token=True):
+    conn = http.client.HTTPConnection("127.0.0.1", srv.port, timeout=30)
+    headers = dict(headers or {})
+    if token:
+        headers["Cookie"] = f"kh_token_{srv.port}={srv.token}"
+    headers.setdefault("Origin", f"http://127.0.0.1:{srv.port}")
+    conn.request(method, path, body=body, headers=headers)
+    response = conn.getresponse()
+    return response.status, dict(response.getheaders()), response.read()
+
+
+def open_session(srv) -> str:
+    status, headers, _ = request(srv, "POST", "/w", b"unit=066&period=2023",
+                                 {"Content-Type": "application/x-www-form-urlencoded"})
+    assert status == 303
+    return headers["location"]
+
+
+def multipart(files: dict[str, bytes]) -> tuple[bytes, str]:
+    boundary = "----khtest"
+    out = io.BytesIO()
+    for name, data in files.items():
+        out.write(f'--{boundary}\r\nContent-Disposition: form-data; name="f"; '
+                  f'filename="{name}"\r\nContent-Type: application/octet-stream\r\n\r\n'.encode())
+        out.write(data + b"\r\n")
+    out.write(f"--{boundary}--\r\n".encode())
+    return out.getvalue(), f"multipart/form-data; boundary={boundary}"
+
+
+def upload(srv, where, files):
+    body, kind = multipart(files)
+    status, _, data = request(srv, "POST", where + "/upload", body,
+                              {"Content-Type": kind, "Accept": "application/json"})
+    return status, json.loads(data)
+
+
+def stored(srv, where) -> list[str]:
+    sid = where.rsplit("/", 1)[1]
+    folder = srv.root / sid / "bieu-nhan"
+    return sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+
+
+def test_a_file_over_the_limit_is_refused_and_the_others_kept(server, monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_FILE", 100_000)
+    where = open_session(server)
+    status, answer = upload(server, where, {"big.xlsx": b"x" * 100_001, "a.xlsx": FORM.read_bytes()})
+    assert status == 200 and answer["stored"] == 1
+    assert answer["refused"] == ["big.xlsx: tệp lớn hơn 0 MB, không nhận. Biểu mẫu chỉ vài "
+                                 "chục KB: hãy kiểm tra lại tệp."]
+    assert stored(server, where) == ["a.xlsx"]
+
+
+def test_a_request_over_the_limit_is_refused_whole(server, monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_REQUEST", 50_000)
+    where = open_session(server)
+    status, answer = upload(server, where, {"a.xlsx": FORM.read_bytes(), "b.xlsx": b"y" * 60_000})
+    assert status == 413 and "một lần gửi lớn hơn" in answer["error"]
+    assert stored(server, where) == []
+
+
+def test_a_zip_is_unpacked_inside_the_session(server):
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w") as zf:
+        zf.writestr("../../escape.xlsx", FORM.read_bytes())
+        zf.writestr("xa/2023_02137_xa-van-vu.xlsx", FORM.read_bytes())
+        zf.writestr("__MACOSX/xa/._2023_02137_xa-van-vu.xlsx", b"resource fork")
+    where = open_session(server)
+    status, answer = upload(server, where, {"bieu.zip": buffer.getvalue()})
+    assert status == 200 and answer == {"stored": 2, "refused": []}
+    assert stored(server, where) == ["bieu/escape.xlsx", "bieu/xa/2023_02137_xa-van-vu.xlsx"]
+
+
+def test_a_zip_that_unpacks_too_large_is_refused(server, monkeypatch):
+    monkeypatch.setattr(uploads, "MAX_FILE", 200_000)
+    buffer = io.BytesIO()
+    with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr("bomb.xlsx", b"\0" * 1_000_000)  # 1 MB of zeros packs into 1 KB
+    where = open_session(server)
+    status, answer = upload(server, where, {"bomb.zip": buffer.getvalue()})
+    assert status == 200 and answer["stored"] == 0
+    assert answer["refused"][0].startswith("bomb.zip: tệp nén chứa tệp lớn hơn")
+    assert stored(server, where) == []
+
+
+def test_a_broken_request_leaves_the_server_running(server):
+    where = open_session(server)
+    body, kind = multipart({"a.xlsx": FORM.read_bytes()})
+    status, _, answer = request(server, "POST", where + "/upload", body[:5000],  # cut off
+                                {"Content-Type": kind, "Accept": "application/json"})
+    assert status == 400 and "bị ngắt giữa chừng" in json.loads(answer)["error"]
+    assert stored(server, where) == []  # no half file is kept
+    status, _, answer = request(server, "POST", where + "/upload", b"plain",
+                                {"Content-Type": "text/plain", "Accept": "application/json"})
+    assert status == 400 and "không chứa tệp" in json.loads(answer)["error"]
+    status, _, _ = request(server, "GET", "/")
+    assert status == 200
+
+
+def test_another_site_cannot_post_even_with_the_cookie(server):
+    status, _, body = request(server, "POST", "/w", b"unit=066&period=2023",
+                              {"Content-Type": "application/x-www-form-urlencoded",
+                               "Origin": "http://evil.example"})
+    assert status == 403 and "thiếu mã truy cập" in body.decode()
+
+
+def test_an_unknown_session_or_file_is_a_page_not_a_path(server):
+    status, _, body = request(server, "GET", "/w/nope")
+    assert status == 404 and "Không có trang này" in body.decode()
+    where = open_session(server)
+    status, _, _ = request(server, "GET", where + "/tra-lai/99")
+    assert status == 404
+    status, _, _ = request(server, "GET", where + "/bao-cao.docx")
+    assert status == 404
+    status, _, _ = request(server, "GET", "/static/../routes.py")
+    assert status == 404
+
+
+def test_the_server_says_where_it_is_and_binds_loopback_only():
+    srv = LocalServer(0)
+    try:
+        assert srv.sock.getsockname()[0] == "127.0.0.1"
+        assert re.fullmatch(r"http://127\.0\.0\.1:\d+/\?token=[\w-]{32}", srv.url)
+        assert srv.root.stat().st_mode & 0o777 == 0o700
+    finally:
+        srv.close()
+    assert not srv.root.exists()
