@@ -489,11 +489,11 @@ class Receipt:
     rows: list[tuple[object, list]] = field(default_factory=list)  # (ChildRow, [FileResult])
     own: list = field(default_factory=list)                          # [FileResult]
     unused: list = field(default_factory=list)                       # [FileResult]
+    by_file: dict[str, list] = field(default_factory=dict)           # path → [Finding]
 
     def findings_of(self, path: str) -> list:
         """Every finding about one file: reading and rules, then the roll-up's (wrong period…)."""
-        mine = next((r.findings for r in self.result.files if r.path == path), [])
-        return [*mine, *(f for f in self.result.findings if f.file == path and f not in mine)]
+        return self.by_file.get(path, [])
 
 
 def receive(result: RollupResult) -> Receipt:
@@ -505,9 +505,15 @@ def receive(result: RollupResult) -> Receipt:
     rows = {child.unit.code: (child, []) for child in result.children}
     receipt = Receipt(result)
     for file in result.files:
+        receipt.by_file[file.path] = list(file.findings)
+    for f in result.findings:  # the roll-up's own findings about a file (wrong period…)
+        found = receipt.by_file.get(f.file)
+        if found is not None and f not in found:
+            found.append(f)
+    for file in result.files:
         sub = file.submission
         code = sub.unit_code if sub else None
-        left_out = any(f.file == file.path and f.rule in _LEFT_OUT for f in result.findings)
+        left_out = any(f.rule in _LEFT_OUT for f in receipt.by_file[file.path])
         if sub is None or left_out or code not in registry:
             receipt.unused.append(file)
         elif code == result.unit.code:

@@ -62,9 +62,9 @@ def shots(tmp_path):
     folder = Path(os.environ.get("KH_WEB_SCREENSHOTS") or tmp_path / "shots")
     folder.mkdir(parents=True, exist_ok=True)
 
-    def shot(page, name: str, full: bool = False) -> Path:
+    def shot(page, name: str, height: int = 768) -> Path:
         path = folder / f"{name}.png"
-        page.screenshot(path=str(path), full_page=full)
+        page.screenshot(path=str(path), clip={"x": 0, "y": 0, "width": 1366, "height": height})
         return path
     return shot
 
@@ -129,7 +129,7 @@ def test_whole_flow_on_na_ri(page, shots, tmp_path, capsys):
     page.select_option("#period", "2023")
     page.locator("#unit").press_sequentially("na ri", delay=20)
     expect(page.locator("#unit-list [role=option]").first).to_be_visible()
-    shots(page, "web-1-trang-chu")
+    shots(page, "web-1-trang-chu", height=300)
     page.goto(page.url)
     open_na_ri(page, keyboard=True)
 

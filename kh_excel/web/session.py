@@ -47,6 +47,8 @@ class Session:
     report_paths: list[Path] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     _next_id: int = 0
+    _ids: dict[str, int] = field(default_factory=dict)
+    _ids_version: int = -1
 
     @property
     def uploads(self) -> Path:
@@ -78,10 +80,10 @@ class Session:
             self.version += 1
 
     def id_of(self, path: str) -> int | None:
-        for fid, p in self.files.items():
-            if str(p) == path:
-                return fid
-        return None
+        if self._ids_version != self.version:
+            self._ids = {str(p): fid for fid, p in self.files.items()}
+            self._ids_version = self.version
+        return self._ids.get(path)
 
     def shown(self, path: str | None) -> str:
         """A stored file as the user named it (relative to the session's upload folder)."""
