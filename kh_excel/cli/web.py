@@ -8,8 +8,8 @@ from .main import cli
 
 
 @cli.command("web")
-@click.option("--port", type=click.IntRange(1, 65535), default=8765, show_default=True,
-              help="Cổng trên máy này (127.0.0.1).")
+@click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
+              help="Cổng trên máy này (127.0.0.1); 0: một cổng còn trống bất kỳ.")
 @click.option("--no-browser", is_flag=True, help="Không tự mở trình duyệt.")
 @click.pass_context
 def web_cmd(ctx: click.Context, port: int, no_browser: bool) -> None:

@@ -1,6 +1,7 @@
 """Running the local server: 127.0.0.1 only, a fresh token, a private folder removed at exit."""
 from __future__ import annotations
 
+import errno
 import secrets
 import shutil
 import socket
@@ -25,11 +26,14 @@ class LocalServer:
             self.sock.bind(("127.0.0.1", port))  # never another interface
         except OSError as exc:
             self.sock.close()
+            busy = exc.errno == errno.EADDRINUSE
+            why = "đang có chương trình khác dùng" if busy else exc.strerror
             raise UsageError(
-                detail=f"Không mở được cổng {port} ({exc.strerror}): có thể kh-excel web đang "
-                       "chạy ở cửa sổ khác. Dùng --port để chọn cổng khác, ví dụ --port 8766.",
+                detail=f"Không mở được cổng {port} ({why}): có thể kh-excel web đang chạy ở "
+                       "cửa sổ khác. Dùng --port để chọn cổng khác, ví dụ --port 8766.",
                 detail_en=f"Cannot open port {port} ({exc.strerror}): kh-excel web may already "
                           "be running. Choose another with --port, e.g. --port 8766.") from None
+        self.sock.listen(128)  # from now on a browser waits for the server instead of failing
         self.port = self.sock.getsockname()[1]
         self.token = secrets.token_urlsafe(24)
         self.root = Path(tempfile.mkdtemp(prefix="kh-excel-web-"))  # mode 0700
@@ -50,6 +54,8 @@ class LocalServer:
             threading.Timer(0.5, webbrowser.open, args=(self.url,)).start()
         try:
             self.server.run(sockets=[self.sock])
+        except KeyboardInterrupt:
+            pass  # uvicorn shuts down on Ctrl+C, then raises it again for the caller
         finally:
             self.close()
 
