@@ -6,6 +6,7 @@ import http.client
 import io
 import json
 import re
+import time
 import zipfile
 from pathlib import Path
 
@@ -174,3 +175,35 @@ def test_the_server_says_where_it_is_and_binds_loopback_only():
     finally:
         srv.close()
     assert not srv.root.exists()
+
+
+def test_the_report_preview_escapes_what_it_shows():
+    from kh_excel.web.preview import markdown_html, report_html
+
+    html = str(markdown_html("Hội <script>alert(1)</script> **đậm** *nghiêng*\n- một\n| a | b |"))
+    assert "<script>" not in html and "&lt;script&gt;" in html
+    assert "<strong>đậm</strong>" in html and "<em>nghiêng</em>" in html
+    assert "<li>một</li>" in html and "<td>" not in html and "<th>a</th>" in html
+    page = str(report_html("TRÊN\n**HỘI**\n\n**QUỐC HIỆU**\n\n# BÁO CÁO\nThân.\n\n"
+                           "**Nơi nhận:**\n- Lưu: VT.\n\n**CHỦ TỊCH**\n\n## Phụ lục\n| x |"))
+    assert page.index("HỘI") < page.index("QUỐC HIỆU") < page.index("BÁO CÁO")
+    assert page.count('class="frame') == 2 and "<li>Lưu: VT.</li>" in page
+
+
+def test_a_form_of_another_period_is_listed_with_the_roll_up_reason(server):
+    other = FORM.parents[1] / "thai-nguyen-2025" / "2025_02143_xa-van-lang.xlsx"
+    where = open_session(server)
+    assert upload(server, where, {other.name: other.read_bytes(), FORM.name: FORM.read_bytes()}
+                  )[0] == 200
+    assert request(server, "POST", where + "/read", headers={"Accept": "application/json"})[0] == 200
+    for _ in range(600):
+        job = json.loads(request(server, "GET", where + "/progress")[2])
+        if job["state"] != "running":
+            break
+        time.sleep(0.05)
+    assert job["state"] == "done" and job["done"] == job["total"] == 2
+    page = request(server, "GET", where)[2].decode()
+    unused = page[page.index('id="unused"'):]
+    assert other.name in unused
+    assert "là biểu kỳ 2025, không phải kỳ 2023. Không tổng hợp tệp này." in unused
+    assert "Đã nhận 1/17 xã" in page and "Chưa nộp: 16/17" in page

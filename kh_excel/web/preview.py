@@ -57,3 +57,39 @@ def markdown_html(markdown: str) -> Markup:
             out.append(f"<p>{_inline(line)}</p>")
     flush()
     return Markup("\n".join(out))
+
+
+def _groups(lines: list[str]) -> list[list[str]]:
+    """Runs of non-blank lines."""
+    out: list[list[str]] = [[]]
+    for line in lines:
+        if line.strip():
+            out[-1].append(line)
+        elif out[-1]:
+            out.append([])
+    return [g for g in out if g]
+
+
+def _two_columns(left: list[list[str]], right: list[list[str]], kind: str) -> str:
+    def column(groups: list[list[str]]) -> str:
+        return "".join(markdown_html("\n\n".join(g)) for g in groups)
+    return (f'<div class="{kind}"><div>{column(left)}</div>'
+            f'<div class="right">{column(right)}</div></div>')
+
+
+def report_html(markdown: str) -> Markup:
+    """The report laid out like the document: the Nghị định 30 header (issuer on the left,
+    quốc hiệu and date on the right) and signature block (nơi nhận left, signer right)."""
+    lines = markdown.splitlines()
+    first = next((n for n, line in enumerate(lines) if line.startswith("# ")), 0)
+    head = _groups(lines[:first])
+    sign = next((n for n, line in enumerate(lines) if line.strip() == "**Nơi nhận:**"), None)
+    annex = next((n for n, line in enumerate(lines) if sign is not None and n > sign
+                  and line.startswith("## ")), len(lines))
+    parts = [_two_columns(head[:1], head[1:], "frame")] if head else []
+    parts.append(markdown_html("\n".join(lines[first:sign if sign is not None else None])))
+    if sign is not None:
+        block = _groups(lines[sign:annex])
+        parts.append(_two_columns(block[:1], block[1:], "frame sign"))
+        parts.append(markdown_html("\n".join(lines[annex:])))
+    return Markup("\n".join(parts))

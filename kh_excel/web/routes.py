@@ -25,7 +25,7 @@ from ..model import CheckReport, FileResult
 from ..numfmt import format_number
 from ..periods import Period, scheme_for
 from .guard import Guard
-from .preview import markdown_html
+from .preview import report_html
 from .session import Session, new_session_id
 from .texts import CHILD_WORDS, text
 from .uploads import UploadRefused, store_upload, unpack_zips
@@ -255,7 +255,7 @@ class Web:
     async def report_page(self, request: Request) -> Response:
         s = self.session(request)
         return self.page(request, "report.html", s=s, step="report", values={},
-                         preview=markdown_html(s.report.markdown()) if s.report else None,
+                         preview=report_html(s.report.markdown()) if s.report else None,
                          message=None)
 
     async def report(self, request: Request) -> Response:
@@ -287,7 +287,7 @@ class Web:
             return self.page(request, "report.html", status=400, s=s, step="report",
                              values=values, preview=None, message=s.plain(exc.message(lang)))
         return self.page(request, "report.html", s=s, step="report", values=values,
-                         preview=markdown_html(s.report.markdown()), message=None)
+                         preview=report_html(s.report.markdown()), message=None)
 
     async def report_file(self, request: Request) -> Response:
         s = self.session(request)
