@@ -284,6 +284,22 @@ def test_a_missing_commune_is_listed_by_name(page):
     expect(page.locator("#ket-qua")).to_contain_text("Chưa nhận biểu của 1/17 đơn vị: Xã Văn Vũ")
 
 
+def test_a_folder_and_a_zip_are_received(page, tmp_path):
+    open_na_ri(page)
+    page.set_input_files("#pick-folder", str(NA_RI))  # the folder, as "Chọn thư mục…" gives it
+    expect(page.locator("#summary")).to_contain_text("Đã nhận 17/17 xã", timeout=60_000)
+    expect(row(page, "Xã Văn Vũ")).to_contain_text("na-ri-2023/2023_02137_xa-van-vu.xlsx")
+    page.get_by_role("button", name="Bỏ tất cả tệp đã nhận").click()
+    expect(page.locator("#nothing")).to_be_visible()
+    archive = tmp_path / "bieu-xa.zip"
+    with zipfile.ZipFile(archive, "w") as zf:
+        for path in COMMUNES[:5]:
+            zf.write(path, f"thang-12/{path.name}")
+    upload(page, [archive])
+    expect(page.locator("#summary")).to_contain_text("Đã nhận 5/17 xã")
+    expect(row(page, "Xã Văn Vũ")).to_contain_text("bieu-xa/thang-12/2023_02137_xa-van-vu.xlsx")
+
+
 def test_a_unit_that_is_not_found_gets_the_cli_message(page):
     page.select_option("#period", "2023")
     page.fill("#unit", "Na Ri Ri")

@@ -207,3 +207,19 @@ def test_a_form_of_another_period_is_listed_with_the_roll_up_reason(server):
     assert other.name in unused
     assert "là biểu kỳ 2025, không phải kỳ 2023. Không tổng hợp tệp này." in unused
     assert "Đã nhận 1/17 xã" in page and "Chưa nộp: 16/17" in page
+
+
+def test_text_typed_in_a_form_is_shown_as_text_not_markup(server, tmp_path):
+    from formfiles import with_cells
+
+    hostile = with_cells(FORM, tmp_path / FORM.name,
+                         {("hoi_vien", "xa"): "<img src=x onerror=alert(1)>"})
+    where = open_session(server)
+    upload(server, where, {hostile.name: hostile.read_bytes()})
+    request(server, "POST", where + "/read", headers={"Accept": "application/json"})
+    for _ in range(600):
+        if json.loads(request(server, "GET", where + "/progress")[2])["state"] != "running":
+            break
+        time.sleep(0.05)
+    page = request(server, "GET", where)[2].decode()
+    assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img" not in page
