@@ -223,3 +223,28 @@ def test_text_typed_in_a_form_is_shown_as_text_not_markup(server, tmp_path):
         time.sleep(0.05)
     page = request(server, "GET", where)[2].decode()
     assert "&lt;img src=x onerror=alert(1)&gt;" in page and "<img" not in page
+
+
+def test_files_that_cannot_be_rolled_up_are_still_listed(server, monkeypatch):
+    from kh_excel import app
+    from kh_excel.errors import UsageError
+
+    def refuse(*args, **kwargs):
+        raise UsageError(detail="Không có biểu nào dùng được.", detail_en="No usable form.")
+
+    monkeypatch.setattr(app, "rollup", refuse)
+    where = open_session(server)
+    upload(server, where, {"ghi-chu.pdf": b"%PDF-1.4", FORM.name: FORM.read_bytes()})
+    request(server, "POST", where + "/read", headers={"Accept": "application/json"})
+    for _ in range(600):
+        job = json.loads(request(server, "GET", where + "/progress")[2])
+        if job["state"] != "running":
+            break
+        time.sleep(0.05)
+    assert job == {"state": "failed", "done": 0, "total": 2,
+                   "error": "Không có biểu nào dùng được."}
+    page = request(server, "GET", where)[2].decode()
+    listed = page[page.index('id="checked"'):]
+    assert "Không có biểu nào dùng được." in page
+    assert "Không đọc được tệp ghi-chu.pdf: đây là tệp PDF" in listed and FORM.name in listed
+    assert "data-busy" not in page  # read once, not again and again

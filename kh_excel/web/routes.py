@@ -134,7 +134,7 @@ class Web:
     async def workspace(self, request: Request) -> Response:
         s = self.session(request)
         lang = lang_of(request)
-        if s.files and not s.fresh or (s.fresh and s.read_lang != lang):
+        if s.stale or (s.fresh and s.read_lang != lang):
             s.start_reading(lang)
         child_tier = s.children[0].tier
         copies = s.fresh and any(r.submission is not None and s.receipt.findings_of(r.path)

@@ -40,6 +40,7 @@ class Session:
     version: int = 0             # bumped whenever the files change
     job: Job = field(default_factory=Job)
     receipt: object = None       # kh_excel.app.Receipt of the files at ``read_version``
+    checked: object = None       # kh_excel.model.CheckReport, when they could not be rolled up
     read_version: int = -1
     read_lang: str = ""
     rollup_path: Path | None = None
@@ -78,6 +79,8 @@ class Session:
             if file_id is None:
                 self.refused.clear()
             self.version += 1
+            if self.job.state != "running":
+                self.job = Job()
 
     def id_of(self, path: str) -> int | None:
         if self._ids_version != self.version:
@@ -103,6 +106,11 @@ class Session:
         """The table shows the files as they are now."""
         return self.receipt is not None and self.read_version == self.version
 
+    @property
+    def stale(self) -> bool:
+        """Files changed since they were last read (or were never read)."""
+        return bool(self.files) and self.read_version != self.version
+
     def start_reading(self, lang: str) -> None:
         """Read and check every file in a thread (unless that is already under way)."""
         with self.lock:
@@ -126,14 +134,22 @@ class Session:
                                 progress=progress)
             receipt = app.receive(result)
         except KhError as exc:
+            # Nothing to roll up (say every file is for another period): the files are still
+            # listed, each with what the check found in it.
+            checked = app.check(paths, lang=lang) if paths else None
+            with self.lock:
+                self.receipt, self.checked, self.read_version = None, checked, version
             job.error, job.state = exc.message(lang), "failed"
             return
         except Exception as exc:  # the server stays up whatever a file holds
+            with self.lock:
+                self.receipt, self.checked, self.read_version = None, None, version
             job.error = text("unexpected", lang, what=type(exc).__name__)
             job.state = "failed"
             return
         with self.lock:
-            self.receipt, self.read_version, self.read_lang = receipt, version, lang
+            self.receipt, self.checked = receipt, None
+            self.read_version, self.read_lang = version, lang
             self.rollup_path, self.report, self.report_paths = None, None, []
         job.seconds = time.perf_counter() - started
         job.state = "done"
