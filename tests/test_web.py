@@ -284,6 +284,24 @@ def test_a_missing_commune_is_listed_by_name(page):
     expect(page.locator("#ket-qua")).to_contain_text("Chưa nhận biểu của 1/17 đơn vị: Xã Văn Vũ")
 
 
+def test_a_report_on_figures_with_errors_needs_the_box_ticked(page, server):
+    open_na_ri(page)
+    upload(page, [p for p in COMMUNES if p != VAN_LANG] + [VAN_LANG_BROKEN, OWN])
+    page.get_by_role("link", name="Sang bước Tổng hợp →").click()
+    page.get_by_role("button", name="Tổng hợp").click()
+    expect(page.locator("#ket-qua")).to_contain_text("Xã Văn Lang Biểu số liệu!D21")
+    page.get_by_role("link", name="Sang bước Báo cáo →").click()
+    page.get_by_role("button", name="Lập dự thảo").click()
+    error = page.locator(".message.error")
+    expect(error).to_contain_text("2023_066_huyen-na-ri_tong-hop.xlsx còn 3 lỗi số liệu nên chưa "
+                                  "lập báo cáo.")
+    assert str(server.root) not in page.locator("main").inner_text()
+    page.get_by_label("Vẫn lập khi số liệu còn lỗi").check()
+    page.get_by_role("button", name="Lập dự thảo").click()
+    expect(page.locator("#preview")).to_contain_text("3 lỗi")
+    expect(page.locator("#download-docx")).to_be_visible()
+
+
 def test_a_folder_and_a_zip_are_received(page, tmp_path):
     open_na_ri(page)
     page.set_input_files("#pick-folder", str(NA_RI))  # the folder, as "Chọn thư mục…" gives it

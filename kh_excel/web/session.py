@@ -98,8 +98,10 @@ class Session:
             return Path(path).name
 
     def plain(self, message: str) -> str:
-        """A library message with the session's folder taken out of the file names."""
-        return message.replace(str(self.uploads) + "/", "")
+        """A library message with the session's folders taken out of the file names."""
+        for folder in (self.uploads, self.outputs, self.folder):
+            message = message.replace(str(folder) + "/", "")
+        return message
 
     @property
     def fresh(self) -> bool:

@@ -77,6 +77,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "unit_col": ("Đơn vị tính", "Unit"),
     "download_rollup": ("Tải tệp tổng hợp {name}", "Download the roll-up {name}"),
     "findings": ("Kiểm tra", "Checks"),
+    "counts": ("{loi} lỗi, {canh_bao} cảnh báo", "{loi} error(s), {canh_bao} warning(s)"),
     "no_rollup_findings": ("Không có lỗi hay cảnh báo.", "No errors or warnings."),
     "next_report": ("Sang bước Báo cáo →", "Go to the report →"),
     "report_title": ("4. Báo cáo", "4. Report"),
