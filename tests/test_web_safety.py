@@ -248,3 +248,29 @@ def test_files_that_cannot_be_rolled_up_are_still_listed(server, monkeypatch):
     assert "Không có biểu nào dùng được." in page
     assert "Không đọc được tệp ghi-chu.pdf: đây là tệp PDF" in listed and FORM.name in listed
     assert "data-busy" not in page  # read once, not again and again
+
+
+def test_unit_suggestions_ignore_accents_and_offer_only_units_that_roll_up():
+    from kh_excel import app
+
+    def labels(text, period):
+        return [label for _unit, label in app.suggest_units(text, period=period)]
+
+    assert labels("na ri", "2023") == ["Huyện Na Rì (066, Tỉnh Bắc Kạn)"]
+    assert labels("BAC KAN", "2023")[:2] == ["Tỉnh Bắc Kạn (06)",
+                                             "Thành phố Bắc Kạn (058, Tỉnh Bắc Kạn)"]
+    assert labels("na ri", "2025") == []  # Xã Na Rì (2025) is a commune: nothing to roll up
+    assert labels("thai nguyen", "2025")[0] == "Tỉnh Thái Nguyên (19)"
+    assert labels("viet nam", "2025") == ["Việt Nam (VN)"]
+    assert labels("  ", "2023") == []
+
+
+def test_the_period_offered_first_is_the_report_being_written():
+    from datetime import date
+
+    from kh_excel.web.routes import default_period, periods
+
+    assert default_period(date(2024, 1, 10)) == "2023"
+    assert default_period(date(2024, 7, 1)) == "2024-H1"
+    assert default_period(date(2024, 12, 1)) == "2024"
+    assert periods(date(2024, 5, 1))[:3] == ["2024", "2024-H1", "2023"]
