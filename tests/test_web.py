@@ -318,6 +318,18 @@ def test_a_folder_and_a_zip_are_received(page, tmp_path):
     expect(row(page, "Xã Văn Vũ")).to_contain_text("bieu-xa/thang-12/2023_02137_xa-van-vu.xlsx")
 
 
+def test_a_district_searched_in_a_two_tier_period_gets_a_hint(page):
+    page.select_option("#period", "2025")
+    page.locator("#unit").press_sequentially("na ri", delay=20)
+    expect(page.locator("#unit-hint")).to_have_text(
+        "Không có huyện, tỉnh nào tên “na ri” trong hệ thống tỉnh – xã (từ 1/7/2025), theo kỳ "
+        "2025. Kiểm tra tên, hoặc chọn lại kỳ báo cáo.")
+    page.select_option("#period", "2023")  # the suggestions follow the period
+    expect(page.locator("#unit-list [role=option]").first).to_have_text(
+        "Huyện Na Rì (066, Tỉnh Bắc Kạn)")
+    expect(page.locator("#unit-hint")).to_have_text("")
+
+
 def test_a_unit_that_is_not_found_gets_the_cli_message(page):
     page.select_option("#period", "2023")
     page.fill("#unit", "Na Ri Ri")

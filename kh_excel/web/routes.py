@@ -23,7 +23,7 @@ from .. import app
 from ..errors import KhError
 from ..model import CheckReport, FileResult
 from ..numfmt import format_number
-from ..periods import Period, scheme_for
+from ..periods import LEGACY, Period, scheme_for
 from .guard import Guard
 from .preview import report_html
 from .session import Session, new_session_id
@@ -99,13 +99,19 @@ class Web:
                          message=None, query="")
 
     async def units(self, request: Request) -> Response:
+        lang = lang_of(request)
         period = request.query_params.get("period", default_period())
+        query = request.query_params.get("q", "")[:100]
         try:
-            found = app.suggest_units(request.query_params.get("q", "")[:100], period=period)
+            found = app.suggest_units(query, period=period)
+            scheme = scheme_for(Period.parse(period))
         except KhError as exc:
-            return JSONResponse({"units": [], "error": exc.message(lang_of(request))})
+            return JSONResponse({"units": [], "hint": exc.message(lang)})
+        hint = "" if found or not query.strip() else text(
+            "no_match", lang, q=query.strip(), period=period,
+            scheme=text("scheme_legacy" if scheme == LEGACY else "scheme_two", lang))
         return JSONResponse({"units": [{"code": u.code, "name": u.name, "label": label}
-                                       for u, label in found]})
+                                       for u, label in found], "hint": hint})
 
     async def open_session(self, request: Request) -> Response:
         form = await request.form()

@@ -23,6 +23,10 @@ TEXTS: dict[str, tuple[str, str]] = {
     "scheme_legacy": ("hệ thống tỉnh – huyện – xã", "province – district – commune scheme"),
     "scheme_two": ("hệ thống tỉnh – xã (từ 1/7/2025)", "province – commune scheme (from 1/7/2025)"),
     "open": ("Mở", "Open"),
+    "no_match": ("Không có huyện, tỉnh nào tên “{q}” trong {scheme}, theo kỳ {period}. Kiểm tra "
+                 "tên, hoặc chọn lại kỳ báo cáo.",
+                 "No district or province named “{q}” in the {scheme}, the scheme of {period}. "
+                 "Check the name, or choose another period."),
     "no_children": ("{name} không có đơn vị trực thuộc để tổng hợp. Hãy chọn huyện hoặc tỉnh.",
                     "{name} has no units below it to roll up. Choose a district or a province."),
     "forms_title": ("1. Biểu mẫu", "1. Forms"),

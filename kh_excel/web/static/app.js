@@ -7,6 +7,7 @@
   const list = document.getElementById("unit-list");
   const code = document.getElementById("code");
   const period = document.getElementById("period");
+  const hint = document.getElementById("unit-hint");
   let active = -1, timer = null, options = [];
 
   function close() { list.hidden = true; input.setAttribute("aria-expanded", "false"); active = -1; }
@@ -18,9 +19,10 @@
   function choose(li) { input.value = li.dataset.name; code.value = li.dataset.code; close(); }
   async function fetchUnits() {
     const q = input.value.trim();
-    if (!q) { close(); return; }
+    if (!q) { close(); hint.textContent = ""; return; }
     const r = await fetch(`/api/units?q=${encodeURIComponent(q)}&period=${encodeURIComponent(period.value)}`);
     const data = await r.json();
+    hint.textContent = data.hint || "";
     list.replaceChildren();
     options = data.units.map((u, n) => {
       const li = document.createElement("li");
