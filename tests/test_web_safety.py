@@ -274,3 +274,23 @@ def test_the_period_offered_first_is_the_report_being_written():
     assert default_period(date(2024, 7, 1)) == "2024-H1"
     assert default_period(date(2024, 12, 1)) == "2024"
     assert periods(date(2024, 5, 1))[:3] == ["2024", "2024-H1", "2023"]
+
+
+def test_a_province_rolled_up_from_commune_forms_lists_them_under_their_district(server):
+    where = request(server, "POST", "/w", b"unit=06&period=2023",
+                    {"Content-Type": "application/x-www-form-urlencoded"})[1]["location"]
+    files = {p.name: p.read_bytes() for p in sorted(FORM.parent.glob("*.xlsx"))}
+    assert upload(server, where, files)[1]["stored"] == 18
+    request(server, "POST", where + "/read", headers={"Accept": "application/json"})
+    for _ in range(600):
+        if json.loads(request(server, "GET", where + "/progress")[2])["state"] != "running":
+            break
+        time.sleep(0.05)
+    page = request(server, "GET", where)[2].decode()
+    na_ri = page[page.index('data-unit="066"'):]
+    na_ri = na_ri[:na_ri.index("</tr>")]
+    assert "17/17 đơn vị trực thuộc" in na_ri and na_ri.count('class="file"') == 18
+    pac_nam = page[page.index('data-unit="061"'):]
+    assert "Chưa nộp" in pac_nam[:pac_nam.index("</tr>")]
+    assert "None" not in page
+    assert "Đã nhận 1/8 huyện" in page
