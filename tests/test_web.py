@@ -318,6 +318,24 @@ def test_a_folder_and_a_zip_are_received(page, tmp_path):
     expect(row(page, "Xã Văn Vũ")).to_contain_text("bieu-xa/thang-12/2023_02137_xa-van-vu.xlsx")
 
 
+def test_the_session_page_is_usable_by_keyboard(page, shots):
+    open_na_ri(page, keyboard=True)
+    reached = []
+    for _ in range(12):
+        page.keyboard.press("Tab")
+        reached.append(page.evaluate(
+            "document.activeElement.id || document.activeElement.textContent.trim()"))
+    for wanted in ("Tải biểu mẫu cho 17 xã", "pick-files", "pick-folder"):
+        assert wanted in reached, reached
+    # The file inputs are hidden behind their labels: the label shows the focus.
+    page.locator("#pick-files").focus()
+    page.keyboard.press("Shift+Tab")
+    page.keyboard.press("Tab")
+    outline = page.evaluate("getComputedStyle(document.querySelector('label[for=pick-files]'))"
+                            ".outlineStyle")
+    assert outline == "solid"
+
+
 def test_a_district_searched_in_a_two_tier_period_gets_a_hint(page):
     page.select_option("#period", "2025")
     page.locator("#unit").press_sequentially("na ri", delay=20)
