@@ -74,9 +74,15 @@ def page(server, browser):
     context = browser.new_context(viewport={"width": 1366, "height": 768}, accept_downloads=True,
                                   locale="vi-VN")
     pg = context.new_page()
+    errors = []
+    pg.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: errors.append(str(e)))
     pg.goto(server.url)
     yield pg
     context.close()
+    # No script error and nothing the content security policy blocked; a page that answers a
+    # user's mistake with 400 is logged by the browser too, and is meant.
+    assert [e for e in errors if "status of 400" not in e] == []
 
 
 def open_na_ri(page, *, keyboard: bool = False) -> None:
@@ -360,6 +366,16 @@ def _get(port: int, path: str, headers: dict) -> tuple[int, str]:
     conn.request("GET", path, headers=headers)
     response = conn.getresponse()
     return response.status, response.read().decode()
+
+
+def test_every_answer_forbids_other_sites_content_and_framing(server):
+    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
+    conn.request("GET", "/")  # even a refusal
+    response = conn.getresponse()
+    assert response.status == 403
+    assert response.getheader("Content-Security-Policy").startswith(
+        "default-src 'self'; frame-ancestors 'none'")
+    assert response.getheader("X-Content-Type-Options") == "nosniff"
 
 
 def test_a_foreign_host_header_is_refused(server):
