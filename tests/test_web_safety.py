@@ -294,3 +294,20 @@ def test_a_province_rolled_up_from_commune_forms_lists_them_under_their_district
     assert "Chưa nộp" in pac_nam[:pac_nam.index("</tr>")]
     assert "None" not in page
     assert "Đã nhận 1/8 huyện" in page
+
+
+def test_the_same_form_sent_twice_is_kept_twice_and_shown_as_two_files(server):
+    where = open_session(server)
+    for _ in range(2):
+        assert upload(server, where, {FORM.name: FORM.read_bytes()})[1]["stored"] == 1
+    request(server, "POST", where + "/read", headers={"Accept": "application/json"})
+    for _ in range(600):
+        if json.loads(request(server, "GET", where + "/progress")[2])["state"] != "running":
+            break
+        time.sleep(0.05)
+    page = request(server, "GET", where)[2].decode()
+    van_vu = page[page.index('data-unit="02137"'):]
+    van_vu = van_vu[:van_vu.index("</tr>")]
+    assert "Trùng tệp" in van_vu
+    assert "2023_02137_xa-van-vu.xlsx" in van_vu and "2023_02137_xa-van-vu (2).xlsx" in van_vu
+    assert "Xã Văn Vũ có 2 tệp: 2023_02137_xa-van-vu.xlsx, 2023_02137_xa-van-vu (2).xlsx." in van_vu
