@@ -59,3 +59,17 @@ def test_a_busy_port_is_a_usage_error_that_says_what_to_do():
     assert done.stderr == (f"Lỗi: Không mở được cổng {port} (đang có chương trình khác dùng): có "
                            "thể kh-excel web đang chạy ở cửa sổ khác. Dùng --port để chọn cổng "
                            "khác, ví dụ --port 8766.\n")
+
+
+def test_without_the_web_extra_the_command_says_what_to_install(monkeypatch):
+    from click.testing import CliRunner
+
+    from kh_excel.cli.main import cli
+
+    for name in [m for m in sys.modules if m.startswith(("kh_excel.web", "starlette"))]:
+        monkeypatch.delitem(sys.modules, name)
+    monkeypatch.setitem(sys.modules, "starlette", None)  # as if it were not installed
+    result = CliRunner().invoke(cli, ["web", "--no-browser"])
+    assert result.exit_code == 2
+    assert result.output == ("Lỗi: Thiếu gói starlette cho trang web. Cài bằng: pip install "
+                             "'kh-excel[web]'\n")

@@ -28,9 +28,10 @@ def web_cmd(ctx: click.Context, port: int, no_browser: bool) -> None:
     try:
         from ..web.server import LocalServer
     except ModuleNotFoundError as exc:
+        package = (exc.name or "starlette").split(".")[0]
         raise UsageError(
-            detail=f"Thiếu gói {exc.name} cho trang web. Cài bằng: pip install 'kh-excel[web]'",
-            detail_en=f"The web page needs {exc.name}. Install it with: pip install 'kh-excel[web]'"
+            detail=f"Thiếu gói {package} cho trang web. Cài bằng: pip install 'kh-excel[web]'",
+            detail_en=f"The web page needs {package}. Install it with: pip install 'kh-excel[web]'"
         ) from None
     server = LocalServer(port, debug=bool(ctx.obj.get("debug")))
     click.echo((f"kh-excel web is running at {server.url}\nOpen this address in your browser "
