@@ -120,11 +120,28 @@ def _run(command: str, folder: Path, monkeypatch) -> tuple[int, str]:
     return result.exit_code, result.output
 
 
+def _server_that_stops_at_once(monkeypatch) -> None:
+    """``kh-excel web`` serves until Ctrl+C: here its server is one that stops at once (the
+    real one is started and stopped by tests/test_web_cli.py)."""
+    from kh_excel.web import server
+
+    class Stopped:
+        def __init__(self, port: int = 8765, debug: bool = False) -> None:
+            self.url = f"http://127.0.0.1:{port}/?token=…"
+
+        def run(self, open_browser: bool = False) -> None:
+            pass
+
+    monkeypatch.setattr(server, "LocalServer", Stopped)
+
+
 @pytest.mark.parametrize("command", [c for c in readme_commands() if not c.startswith(SETUP)]
                          + help_commands())
 def test_example_runs(command, inputs, tmp_path, monkeypatch):
     folder = tmp_path / "work"
     shutil.copytree(inputs, folder)
+    if command.startswith("kh-excel web"):
+        _server_that_stops_at_once(monkeypatch)
     code, output = _run(command, folder, monkeypatch)
     # Every example shows a clean run on clean inputs: 0, never an error (1) or a usage slip (2).
     assert code == 0, f"{command}\n{output}"

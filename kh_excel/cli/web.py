@@ -4,9 +4,24 @@ from __future__ import annotations
 import click
 
 from ..errors import UsageError
+from .i18n import english
 from .main import cli
 
 
+@english(
+    """Open a page on this machine for the whole workflow: forms, received forms, roll-up, report.
+
+    Only this machine can open the page (127.0.0.1), with the address holding an access token
+    that the command prints. Uploaded files live in a private temporary folder, deleted when the
+    server stops. Press Ctrl+C to stop. Needs: pip install 'kh-excel[web]'.
+
+    \b
+    Examples:
+      kh-excel web
+      kh-excel web --port 8766 --no-browser
+    """,
+    port="Port on this machine (127.0.0.1); 0: any free port.",
+    no_browser="Do not open the browser.")
 @cli.command("web")
 @click.option("--port", type=click.IntRange(0, 65535), default=8765, show_default=True,
               help="Cổng trên máy này (127.0.0.1); 0: một cổng còn trống bất kỳ.")
