@@ -15,9 +15,10 @@ from openpyxl import load_workbook
 from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
-from .errors import OutputExists, OutputNotWritable
+from .errors import KhError, OutputExists, OutputNotWritable
+from .freetext import cell_text
 from .model import CheckReport, FileResult, Finding, Severity
-from .outputs import write_atomic
+from .outputs import NAME_MAX, saved_bytes, write_atomic
 
 FILLS = {
     Severity.LOI: PatternFill("solid", fgColor="FFC7CE"),
@@ -37,12 +38,18 @@ class Annotated:
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (file, reason in Vietnamese)
 
 
-def annotated_name(path: str | Path) -> str:
+def annotated_name(path: str | Path, n: int = 1) -> str:
+    """``VanVu_kiem-tra.xlsx`` (``VanVu_kiem-tra-2.xlsx`` for the second of that name), the
+    input's name cut if needed so that the copy's name fits the file system."""
     p = Path(path)
-    return f"{p.stem}_kiem-tra{p.suffix.lower()}"
+    tail = "_kiem-tra" + (f"-{n}" if n > 1 else "") + p.suffix.lower()
+    room = NAME_MAX - len(tail.encode("utf-8"))
+    return p.stem.encode("utf-8", "surrogateescape")[:room].decode("utf-8", "ignore") + tail
 
 
 def _text(ws, row: int, col: int, value: object) -> None:
+    if isinstance(value, str):
+        value = cell_text(value)  # no control character, at most 32,767 characters
     cell = ws.cell(row=row, column=col, value=value)
     if isinstance(value, str):
         cell.data_type = "s"  # never a formula, whatever the text starts with
@@ -69,7 +76,7 @@ def annotate_file(result: FileResult, out_dir: str | Path, force: bool = False,
         worst = min((f.severity for f in findings), key=_ORDER.index)
         cell = wb[sheet][ref]
         cell.fill = FILLS[worst]
-        text = "\n".join(f"{f.severity.label}: {f.message}" for f in findings)
+        text = cell_text("\n".join(f"{f.severity.label}: {f.message}" for f in findings))
         comment = Comment(text, "kh-excel")
         comment.width, comment.height = 360, 40 + 18 * (len(text) // 50 + len(findings))
         cell.comment = comment
@@ -91,7 +98,8 @@ def annotate_file(result: FileResult, out_dir: str | Path, force: bool = False,
     wb.active = 0
     ws.sheet_view.tabSelected = True
     target = Path(out_dir) / (name or annotated_name(src))
-    return write_atomic(target, lambda tmp: wb.save(tmp), force=force)
+    data = saved_bytes(wb.save)
+    return write_atomic(target, lambda tmp: tmp.write_bytes(data), force=force)
 
 
 def plan_copies(report: CheckReport, out_dir: str | Path, force: bool = False
@@ -106,10 +114,9 @@ def plan_copies(report: CheckReport, out_dir: str | Path, force: bool = False
     for result in report.files:
         if not wants_copy(result):
             continue
-        name = annotated_name(result.path)
-        stem, suffix, n = name[:-len(Path(name).suffix)], Path(name).suffix, 2
+        name, n = annotated_name(result.path), 2
         while name in taken:  # two files of the same name in different folders
-            name, n = f"{stem}-{n}{suffix}", n + 1
+            name, n = annotated_name(result.path, n), n + 1
         taken.add(name)
         plan.append((result, out / name))
     if not force:
@@ -140,7 +147,7 @@ def annotate_report(report: CheckReport, out_dir: str | Path, force: bool = Fals
         try:
             done.written.append(annotate_file(result, target.parent, force=force,
                                               name=target.name))
-        except (OutputExists, OutputNotWritable):
+        except KhError:  # an existing copy, a full or read-only disk: stop, say why
             raise
         except Exception as exc:  # a workbook openpyxl cannot load or save: skip, say why
             done.skipped.append((result.path, f"không tạo được bản sao ({type(exc).__name__})."))

@@ -14,6 +14,8 @@ class ExitCode(IntEnum):
     FINDINGS = 1
     USAGE = 2
     BAD_INPUT = 3
+    CANNOT_WRITE = 4     # an output file or folder that cannot be written
+    INTERRUPTED = 130    # Ctrl-C, as shells report a process ended by SIGINT
 
 
 class KhError(Exception):
@@ -156,6 +158,7 @@ class ReportTemplateError(KhError):
 class OutputNotWritable(KhError):
     """An output folder that cannot be created or written to."""
 
+    exit_code = ExitCode.CANNOT_WRITE
     vi = "Không ghi được vào {path}: {detail} Hãy chọn thư mục khác."
     en = "Cannot write to {path}: {detail_en} Choose another folder."
 
@@ -212,3 +215,12 @@ class ReportHasPrompts(KhError):
     en = ("The draft still has {count} place(s) for the association to complete ({where}), so "
           "nothing was written (--strict). Fill in the texts on the sheet 'Thông tin chung' of "
           "the form and run again, or leave out --strict to get a draft with these places marked.")
+
+
+class CannotWrite(KhError):
+    """An output file the system refuses: read-only or full disk, a folder in its place, a
+    parent that is a file, a name too long; ``detail`` says which and what to do."""
+
+    exit_code = ExitCode.CANNOT_WRITE
+    vi = "Không ghi được {path}: {detail}"
+    en = "Cannot write {path}: {detail_en}"

@@ -235,7 +235,7 @@ def test_annotate_into_a_file_is_refused(broken, tmp_path):
     target = tmp_path / "tep.txt"
     target.write_text("x")
     result = run("check", broken, "--annotate", target)
-    assert result.exit_code == 2
+    assert result.exit_code == 4  # cannot write output
     assert result.stderr.startswith(f"Lỗi: Không ghi được vào {target}: đây là một tệp")
 
 

@@ -115,8 +115,9 @@ def test_the_previous_period_sheet_is_there_with_previous_and_libreoffice_comput
 def test_cell_xml_writes_text_as_text_and_refuses_what_xlsx_cannot_hold():
     assert cell_xml("A1", "=1+1", "3") == \
         '<c r="A1" s="3" t="inlineStr"><is><t>=1+1</t></is></c>'
-    assert cell_xml("A1", " a\x01 <b> ") == \
-        '<c r="A1" t="inlineStr"><is><t xml:space="preserve"> a &lt;b&gt; </t></is></c>'
+    # A control character (XML 1.0 cannot hold it) becomes a space, Shift+Enter a line break.
+    assert cell_xml("A1", " a\x01 <b>\x0b") == \
+        '<c r="A1" t="inlineStr"><is><t xml:space="preserve"> a  &lt;b&gt;\n</t></is></c>'
     assert cell_xml("B2", 1234567890123) == '<c r="B2"><v>1234567890123</v></c>'
     assert cell_xml("B2", 0.25, "4") == '<c r="B2" s="4"><v>0.25</v></c>'
     assert cell_xml("C3", Formula("SUM(A1:A2)")) == '<c r="C3"><f>SUM(A1:A2)</f><v></v></c>'

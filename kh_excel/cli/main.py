@@ -8,14 +8,18 @@ import click
 
 from .. import __version__
 from ..errors import ExitCode, KhError
+from ..freetext import escape_controls
 from . import i18n
 
 i18n.install()
 
+STOPPED = {"vi": "Đã dừng theo yêu cầu (Ctrl-C).", "en": "Stopped (Ctrl-C)."}
+
 
 class KhGroup(i18n.Bilingual, click.Group):
     """A group that turns every :class:`KhError` into one ``Lỗi: …`` line and an exit code,
-    loads each command's module on first use, and speaks the language asked for."""
+    loads each command's module on first use, speaks the language asked for, and turns Ctrl-C
+    into "Đã dừng" and exit 130."""
 
     command_class = i18n.KhCommand
 
@@ -23,6 +27,12 @@ class KhGroup(i18n.Bilingual, click.Group):
         # The language is needed before click parses anything: it reports bad flags itself.
         i18n.set_lang(i18n.lang_from(sys.argv[1:] if args is None else list(args), os.environ))
         return super().main(args, **kwargs)
+
+    def make_context(self, info_name, args, parent=None, **extra):
+        try:
+            return super().make_context(info_name, args, parent=parent, **extra)
+        except KeyboardInterrupt:  # click would say "Aborted!" and exit 1, which means findings
+            raise _stopped(i18n.current()) from None
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return sorted(n for n in COMMANDS if n in self.commands or _present(n))
@@ -54,10 +64,21 @@ class KhGroup(i18n.Bilingual, click.Group):
         except KhError as exc:
             if ctx.obj and ctx.obj.get("debug"):
                 raise
-            lang = (ctx.obj or {}).get("lang", "vi")
+            lang = (ctx.obj or {}).get("lang", "vi")  # set by the group's callback
             prefix = "Error" if lang == "en" else "Lỗi"
-            click.echo(f"{prefix}: {exc.message(lang, cli=True)}", err=True)
+            # One line, whatever a path or a name in the message holds.
+            click.echo(f"{prefix}: {escape_controls(exc.message(lang, cli=True))}", err=True)
             ctx.exit(int(exc.exit_code))
+        except KeyboardInterrupt:
+            if ctx.obj and ctx.obj.get("debug"):
+                raise
+            raise _stopped((ctx.obj or {}).get("lang", "vi")) from None
+
+
+def _stopped(lang: str) -> click.exceptions.Exit:
+    """Say "Đã dừng" and give the exit for Ctrl-C (130, as shells do)."""
+    click.echo(STOPPED.get(lang, STOPPED["vi"]), err=True)
+    return click.exceptions.Exit(int(ExitCode.INTERRUPTED))
 
 
 @click.group(cls=KhGroup, context_settings={"help_option_names": ["-h", "--help"]})
@@ -174,9 +195,9 @@ def main() -> None:
     """Console-script entry point."""
     try:
         cli.main(prog_name="kh-excel", standalone_mode=True)
-    except KeyboardInterrupt:
-        click.echo("Đã dừng theo yêu cầu người dùng.", err=True)
-        sys.exit(int(ExitCode.USAGE))
+    except KeyboardInterrupt:  # between two steps of click itself
+        click.echo(STOPPED["vi"], err=True)
+        _exit_now(int(ExitCode.INTERRUPTED))
     except SystemExit as done:
         _exit_now(done.code)
 

@@ -14,6 +14,8 @@ from io import BytesIO
 from typing import TYPE_CHECKING
 from zipfile import ZIP_DEFLATED, ZipFile, ZipInfo
 
+from ..freetext import cell_text
+
 if TYPE_CHECKING:
     from openpyxl import Workbook
 
@@ -49,7 +51,7 @@ def replace_tokens(name: str, data: bytes, values: dict[str, str], strict: bool 
     if TOKEN_PREFIX.encode() not in data:
         return data
     for key, value in values.items():
-        data = data.replace(token(key).encode(), escape(value).encode("utf-8"))
+        data = data.replace(token(key).encode(), escape(cell_text(value)).encode("utf-8"))
     if strict and TOKEN_PREFIX.encode() in data:
         raise ValueError(f"unreplaced placeholder in {name}")
     return data

@@ -16,8 +16,9 @@ from collections.abc import Iterable
 from io import BytesIO
 from zipfile import ZipFile
 
+from ..freetext import cell_text
 from .layout import get_column_letter
-from .package import ILLEGAL_CHARACTERS, escape, replace_tokens, zip_parts
+from .package import escape, replace_tokens, zip_parts
 
 STYLE_PREFIX = "@@KS:"
 _MARKER = re.compile(r'<c r="[A-Z]+(\d+)"(?: s="(\d+)")? t="inlineStr"><is><t>'
@@ -63,7 +64,7 @@ def cell_xml(ref: str, value: Value, style: str = "0") -> str:
         if isinstance(value, float) and not math.isfinite(value):
             raise ValueError(f"not a finite number: {value!r}")
         return f'<c r="{ref}"{s}><v>{value!r}</v></c>'
-    text = ILLEGAL_CHARACTERS.sub("", str(value))  # XML 1.0 cannot hold them
+    text = cell_text(str(value))  # no control character (XML 1.0 cannot hold them), ≤ 32,767
     space = ' xml:space="preserve"' if text != text.strip() else ""
     return f'<c r="{ref}"{s} t="inlineStr"><is><t{space}>{escape(text)}</t></is></c>'
 

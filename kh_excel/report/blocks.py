@@ -17,6 +17,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..freetext import markdown_escape
 from .marks import Sentence, Span, sentences, unmark, unsourced_numbers
 
 _ROMAN = ((10, "X"), (9, "IX"), (5, "V"), (4, "IV"), (1, "I"))
@@ -36,10 +37,20 @@ class Block:
     unsourced: list[str] = field(default_factory=list)
 
     def markdown(self) -> str:
+        # The text holds the units' own words: escaped, so that Markdown shows them as typed.
         if self.kind == "heading":
-            return "#" * self.level + " " + self.text
-        text = self.text if self.emphasis == "italic" else \
-            PROMPT.sub(lambda m: f"*{m.group(0)}*", self.text)
+            return "#" * self.level + " " + markdown_escape(self.text, line_start=False)
+        if self.emphasis == "italic":
+            text = markdown_escape(self.text)
+        else:  # the prompts for the Hội to fill in, in italics (their words escaped too)
+            parts, pos = [], 0
+            for m in PROMPT.finditer(self.text):
+                parts.append(markdown_escape(self.text[pos:m.start()], line_start=pos == 0))
+                inner = m.group(0)[len(PROMPT_HEAD):-1]
+                parts.append(f"*{PROMPT_HEAD}{markdown_escape(inner, line_start=False)}]*")
+                pos = m.end()
+            parts.append(markdown_escape(self.text[pos:], line_start=pos == 0))
+            text = "".join(parts)
         if self.kind == "item":
             return "- " + text
         wrap = {"bold": "**", "italic": "*"}.get(self.emphasis, "")

@@ -16,7 +16,8 @@ from pathlib import Path
 
 from ..dated_units import LEGACY, DatedUnit, in_force, unit_in
 from ..errors import ReportHasErrors, ReportHasPrompts, UsageError
-from ..outputs import check_writable, write_atomic
+from ..freetext import markdown_escape as md
+from ..outputs import check_writable, saved_bytes, write_atomic
 from .annex import Annex, build_annex
 from .docx import DRAFT_MARK, QUOC_HIEU, TIEU_NGU, build_docx
 from .figures import Figures
@@ -48,12 +49,15 @@ class Report:
         body = self.narrative.markdown()
         org = self.org
         mark = "" if self.final else f"**{DRAFT_MARK}**\n\n"
+        # Names and details come from the input and the options: shown as typed, never markup.
         if self.style != "bao-cao":
-            return mark + body + (f"\n**{org.tac_gia}**\n" if org.tac_gia else "")
-        head = [org.co_quan_chu_quan.upper(), f"**{org.ten_to_chuc.upper()}**", org.so_ky_hieu,
-                "", f"**{QUOC_HIEU}**", f"**{TIEU_NGU}**", "", f"*{org.dia_danh_ngay}*", ""]
-        sign = ["", "**Nơi nhận:**", *org.recipients(), "", f"**{org.tham_quyen.upper()}**",
-                f"**{org.chuc_vu.upper()}**", "", f"**{org.signer}**", ""]
+            return mark + body + (f"\n**{md(org.tac_gia)}**\n" if org.tac_gia else "")
+        head = [md(org.co_quan_chu_quan.upper()), f"**{md(org.ten_to_chuc.upper())}**",
+                md(org.so_ky_hieu), "", f"**{QUOC_HIEU}**", f"**{TIEU_NGU}**", "",
+                f"*{md(org.dia_danh_ngay)}*", ""]
+        sign = ["", "**Nơi nhận:**", *("- " + md(r[2:]) for r in org.recipients()), "",
+                f"**{md(org.tham_quyen.upper())}**", f"**{md(org.chuc_vu.upper())}**", "",
+                f"**{md(org.signer)}**", ""]
         text = mark + "\n".join(line for n, line in enumerate(head) if line or n) + "\n" + body
         text += "\n".join(sign)
         if self.annex is not None and self.annex.rows:
@@ -167,8 +171,8 @@ def write_report(report: Report, docx: str | os.PathLike, text: str | os.PathLik
                          detail_en=f"The report file {docx} must end in .docx.")
     for path in targets:
         check_writable(path, force)
-    document = report.docx()
-    written = [write_atomic(docx, lambda tmp: document.save(str(tmp)), force=force)]
+    data = saved_bytes(report.docx().save)
+    written = [write_atomic(docx, lambda tmp: tmp.write_bytes(data), force=force)]
     if text is not None:
         content = report.markdown()
         written.append(write_atomic(text, lambda tmp: tmp.write_text(content, "utf-8"),
