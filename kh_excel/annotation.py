@@ -16,7 +16,7 @@ from openpyxl.comments import Comment
 from openpyxl.styles import Font, PatternFill
 
 from .errors import KhError, OutputExists, OutputNotWritable
-from .freetext import cell_text
+from .freetext import CELL_MAX, cell_text, cut
 from .model import CheckReport, FileResult, Finding, Severity
 from .outputs import NAME_MAX, saved_bytes, write_atomic
 
@@ -55,6 +55,16 @@ def _text(ws, row: int, col: int, value: object) -> None:
         cell.data_type = "s"  # never a formula, whatever the text starts with
 
 
+def _cut_long_texts(wb) -> None:
+    """Texts over Excel's 32,767 characters in the unit's own cells, cut with "…": Excel
+    would have to repair the copy."""
+    for ws in wb.worksheets:
+        for row in ws.iter_rows():
+            for cell in row:
+                if isinstance(cell.value, str) and len(cell.value) > CELL_MAX:
+                    cell.value = cut(cell.value)
+
+
 def wants_copy(result: FileResult) -> bool:
     """True for a readable .xlsx/.xlsm file with findings."""
     return bool(result.findings) and result.submission is not None \
@@ -68,6 +78,7 @@ def annotate_file(result: FileResult, out_dir: str | Path, force: bool = False,
         return None
     src = Path(result.path)
     wb = load_workbook(src, keep_vba=src.suffix.lower() == ".xlsm")
+    _cut_long_texts(wb)
     by_cell: dict[tuple[str, str], list[Finding]] = defaultdict(list)
     for f in result.findings:
         if f.sheet and f.cell and f.sheet in wb.sheetnames:

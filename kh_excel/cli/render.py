@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import click
 
+from ..freetext import escape_controls as shown
 from ..model import CheckReport, Severity
 
 _LABELS_EN = {"loi": "Error", "canh_bao": "Warning", "thong_tin": "Info"}
@@ -20,12 +21,14 @@ def render_check(report: CheckReport, lang: str = "vi", verbose: bool = True) ->
             continue
         sub = result.submission
         title = f"{sub.unit_name} — {result.path}" if sub and sub.unit_name else result.path
-        click.secho(title, bold=True)
+        # Names, paths and quoted cells are shown escaped: a file name holding a line break
+        # cannot forge a line of this output.
+        click.secho(shown(title), bold=True)
         for f in result.findings:
             where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
             label = severity_label(f.severity, lang)
             click.echo("  " + click.style(f"{label:<9}", fg=_COLOURS[f.severity.value])
-                       + (f" {where}:" if where else "") + f" {f.message}")
+                       + (f" {shown(where)}:" if where else "") + f" {shown(f.message)}")
     s = report.to_dict()["summary"]
     ok = sum(1 for r in report.files if not r.findings)
     if lang == "en":
@@ -117,8 +120,9 @@ def _grouped(result, findings, sev: Severity, lang: str) -> None:
 def render_annotated(done, out_dir: str, lang: str = "vi", quiet: bool = False) -> None:
     """Where the annotated copies went, and the files that could not be annotated (on stderr)."""
     for path, reason in done.skipped:
-        click.echo((f"Could not annotate {path}: {reason}" if lang == "en"
-                    else f"Không tạo được bản sao có đánh dấu của {path}: {reason}"), err=True)
+        click.echo((f"Could not annotate {shown(str(path))}: {reason}" if lang == "en"
+                    else f"Không tạo được bản sao có đánh dấu của {shown(str(path))}: {reason}"),
+                   err=True)
     if not quiet:
         n = len(done.written)
         click.echo(f"Wrote {n} annotated copy(ies) to {out_dir}" if lang == "en"

@@ -17,6 +17,7 @@ from docx.oxml import OxmlElement
 from docx.oxml.ns import qn
 from docx.shared import Cm, Mm, Pt, RGBColor
 
+from ..freetext import clean
 from .annex import Annex
 from .blocks import PROMPT, Block
 from .org import OrgDetails
@@ -110,7 +111,7 @@ def _para(container, text: str = "", *, bold=False, italic=False, size=BODY_PT,
     if keep:
         fmt.keep_with_next = True
     if text:
-        run = p.add_run(text)
+        run = p.add_run(clean(text))  # no control character: XML cannot hold it
         run.bold, run.italic, run.font.size = bold, italic, Pt(size)
     return p
 
@@ -231,7 +232,7 @@ def _name(cell, name: str, bold: bool) -> None:
     if len(name) > NAME_CHARS and name.startswith(head):
         lines = [head.strip(), name[len(head):]]
     for n, line in enumerate(lines):
-        run = p.add_run(line)
+        run = p.add_run(clean(line))
         run.bold, run.font.size = bold, Pt(13)
         if n < len(lines) - 1:
             run.add_break()
@@ -251,7 +252,7 @@ def _body(doc, blocks: list[Block], style: str) -> None:
             continue
         if block.kind == "heading":
             p = doc.add_paragraph(style=f"Heading {block.level}")
-            p.add_run(block.text)
+            p.add_run(clean(block.text))
             continue
         p = _para(doc, indent=INDENT)
         _runs(p, block.text if block.kind == "para" else f"- {block.text}",
@@ -260,6 +261,7 @@ def _body(doc, blocks: list[Block], style: str) -> None:
 
 def _runs(p, text: str, bold=False, italic=False, size=BODY_PT) -> None:
     """The text of a paragraph; the prompts left for the author italic and highlighted."""
+    text = clean(text)  # no control character: XML cannot hold it
     pos = 0
     for m in [*PROMPT.finditer(text), None]:
         end = m.start() if m else len(text)
@@ -369,7 +371,7 @@ def _table_text(cell, text: str, bold=False, align=WD_ALIGN_PARAGRAPH.LEFT, no_w
         p.paragraph_format.keep_with_next = True
     if no_wrap:
         _put(cell._tc.get_or_add_tcPr(), "w:noWrap")
-    run = p.add_run(text)
+    run = p.add_run(clean(text))
     run.bold, run.font.size = bold, Pt(ANNEX_PT)
 
 

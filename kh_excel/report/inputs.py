@@ -19,6 +19,7 @@ from openpyxl.utils import get_column_letter
 
 from ..errors import FormUnreadable, InvalidPeriod, UsageError
 from ..forms import layout as L
+from ..freetext import clean
 from ..model import Finding, Number, Provenance, Severity, Submission
 from ..periods import Period
 from ..reading import read_form
@@ -105,6 +106,9 @@ def load_report_input(path: str | os.PathLike, period: str | Period | None = Non
     path = Path(path)
     result = read_form(path, lang=lang)
     sub = result.submission
+    # Shift+Enter (U+000B) and other control characters: line breaks or spaces, as Word shows
+    # them, never a character a document cannot hold.
+    sub.texts = {code: clean(text) for code, text in sub.texts.items()}
     sheets, container = _extra_sheets(path)
     props = container.custom_props
     meta_extra = {str(r[0]).strip(): _text(r[1]) for r in sheets.get(L.META_SHEET, [])
@@ -152,7 +156,7 @@ def _text(value) -> str:
         return ""
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
-    return str(value).strip()
+    return clean(str(value)).strip()
 
 
 def _info(sheets: dict, key: str) -> str:

@@ -16,6 +16,12 @@ from .figures import Fig
 
 OPEN, SEP, CLOSE = "\ue000", "\ue001", "\ue002"
 MARKERS = OPEN + SEP + CLOSE
+# The same private-use characters typed by a user (any code point can come from a cell) are
+# written ESC + "0"/"1"/"2" inside a marked piece, and ESC itself ESC + "3": the text comes out
+# as typed and never ends a marker.
+ESC = "\ue003"
+_ESCAPES = {ch: ESC + str(n) for n, ch in enumerate(MARKERS + ESC)}
+_UNESCAPES = {str(n): ch for n, ch in enumerate(MARKERS + ESC)}
 # A sentence ends at . ! ? … followed by space and an upper-case letter, a digit or a quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“(\dA-ZĐÀ-ỸÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÉÈẺẼẸÊẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÚÙỦŨỤƯỨỪỬỮỰÝỲỶỸỴ])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -70,12 +76,14 @@ class Tracer:
 
     def mark(self, text: str, kind: str, figs: tuple[Fig, ...] = (),
              sources: tuple[Provenance, ...] = (), note: str = "") -> str:
-        # A marked piece never nests another, and carries no white space at its ends (so that
-        # collapsing white space around it cannot shift the spans).
-        text = " ".join(strip_markers(str(text)).split())
+        # The text is the input's, as typed (it is never marked already); it carries no white
+        # space at its ends, so that collapsing white space around it cannot shift the spans.
+        text = " ".join(str(text).split())
         if not text:
             return ""
         self.items.append(TraceItem(text, kind, tuple(figs), tuple(sources), note))
+        if any(ch in text for ch in _ESCAPES):
+            text = "".join(_ESCAPES.get(ch, ch) for ch in text)
         return f"{OPEN}{len(self.items) - 1}{SEP}{text}{CLOSE}"
 
 
@@ -120,9 +128,14 @@ def unmark(text: str) -> tuple[str, list[Span]]:
                     spans.append(Span(start, pos, item))
             i += 1
             continue
-        if ch != SEP:
-            out.append(ch)
-            pos += 1
+        if ch == ESC and i + 1 < len(text) and text[i + 1] in _UNESCAPES:
+            ch = _UNESCAPES[text[i + 1]]
+            i += 1
+        elif ch == SEP:
+            i += 1
+            continue
+        out.append(ch)
+        pos += 1
         i += 1
     return "".join(out), sorted(spans, key=lambda s: (s.start, s.end))
 
