@@ -379,3 +379,12 @@ def test_ctrl_c_in_a_terminal_while_the_process_pool_runs(tmp_path):
     assert proc.returncode == 130
     assert err == "Đã dừng theo yêu cầu (Ctrl-C).\n"  # no worker's traceback either
     assert sha(next(folder.iterdir())) == before
+
+
+@pytest.mark.skipif(not Path("/dev/full").exists(), reason="needs /dev/full")
+def test_output_redirected_to_a_full_disk_is_exit_4(forms):
+    with open("/dev/full", "w") as full:
+        done = subprocess.run([sys.executable, "-m", "kh_excel", "check", str(forms), "--json"],
+                              stdout=full, stderr=subprocess.PIPE, text=True)
+    assert done.returncode == 4
+    assert done.stderr == f"Lỗi: Không ghi được stdout: {FULL}\n"

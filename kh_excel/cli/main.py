@@ -1,8 +1,10 @@
 """Entry point: the ``kh-excel`` group, its global options and the one error boundary."""
 from __future__ import annotations
 
+import errno
 import os
 import sys
+from pathlib import Path
 
 import click
 
@@ -73,6 +75,15 @@ class KhGroup(i18n.Bilingual, click.Group):
             if ctx.obj and ctx.obj.get("debug"):
                 raise
             raise _stopped((ctx.obj or {}).get("lang", "vi")) from None
+        except OSError as exc:
+            # The command's own output redirected to a full disk (kh-excel check --json > f).
+            if exc.errno not in (errno.ENOSPC, errno.EDQUOT) or exc.filename is not None:
+                raise
+            from ..outputs import cannot_write
+            lang = (ctx.obj or {}).get("lang", "vi")
+            error = cannot_write(Path("stdout"), exc)
+            click.echo(f"{'Error' if lang == 'en' else 'Lỗi'}: {error.message(lang)}", err=True)
+            ctx.exit(int(error.exit_code))
 
 
 def _stopped(lang: str) -> click.exceptions.Exit:

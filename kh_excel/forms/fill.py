@@ -6,7 +6,7 @@ from pathlib import Path
 
 from openpyxl import Workbook, load_workbook
 
-from ..outputs import check_writable, write_atomic
+from ..outputs import check_writable, saved_bytes, write_atomic
 from .layout import info_name, text_name, value_name
 
 Value = int | float | str | None
@@ -30,7 +30,8 @@ def fill_form(src: str | os.PathLike, dst: str | os.PathLike,
     cells.update({text_name(code): value for code, value in (texts or {}).items()})
     for name, value in cells.items():
         set_named(wb, name, value)
-    return write_atomic(dst, wb.save, force=force)
+    data = saved_bytes(wb.save)  # in memory: a full disk cannot leave openpyxl's zip open
+    return write_atomic(dst, lambda tmp: tmp.write_bytes(data), force=force)
 
 
 def set_named(wb: Workbook, name: str, value: Value) -> None:
