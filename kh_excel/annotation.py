@@ -6,6 +6,7 @@ which is not touched.
 """
 from __future__ import annotations
 
+import errno
 import os
 from collections import defaultdict
 from dataclasses import dataclass, field
@@ -18,7 +19,7 @@ from openpyxl.styles import Font, PatternFill
 from .errors import KhError, OutputExists, OutputNotWritable
 from .freetext import CELL_MAX, cell_text, cut
 from .model import CheckReport, FileResult, Finding, Severity
-from .outputs import NAME_MAX, saved_bytes, write_atomic
+from .outputs import NAME_MAX, cannot_write, saved_bytes, write_atomic
 
 FILLS = {
     Severity.LOI: PatternFill("solid", fgColor="FFC7CE"),
@@ -137,13 +138,15 @@ def plan_copies(report: CheckReport, out_dir: str | Path, force: bool = False
     if plan:
         try:
             out.mkdir(parents=True, exist_ok=True)
-        except OSError:
-            raise OutputNotWritable(path=out, detail="không tạo được thư mục.",
-                                    detail_en="cannot create the folder.") from None
+        except OSError as exc:  # read-only, no permission, a file in the way: say which
+            raise cannot_write(out, exc, _nearest_folder(out)) from None
         if not os.access(out, os.W_OK | os.X_OK):
-            raise OutputNotWritable(path=out, detail="không có quyền ghi vào thư mục.",
-                                    detail_en="no permission to write in the folder.")
+            raise cannot_write(out, PermissionError(errno.EACCES, "permission denied"), out)
     return plan
+
+
+def _nearest_folder(path: Path) -> Path:
+    return next((p for p in path.parents if p.is_dir()), Path("."))
 
 
 def annotate_report(report: CheckReport, out_dir: str | Path, force: bool = False) -> Annotated:

@@ -20,7 +20,7 @@ _TMP_RANDOM = 8  # the characters tempfile adds
 # Hard links missing (FAT and exFAT memory sticks, some network shares): the name is reserved
 # with O_EXCL instead.
 _NO_LINKS = {errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.ENOSYS, errno.EMLINK,
-             errno.EXDEV}
+             errno.EXDEV, errno.EINVAL}
 
 
 def check_writable(path: str | os.PathLike, force: bool) -> Path:

@@ -215,8 +215,7 @@ def test_read_only_folder_every_command_is_exit_4(other_user, shared_dir, units)
                            "--annotate", str(ro / "tra-lai")],
                           capture_output=True, text=True, env=env, cwd=shared_dir)
     assert done.returncode == 4
-    assert done.stderr.strip() == (f"Lỗi: Không ghi được vào {ro / 'tra-lai'}: không tạo được "
-                                   "thư mục. Hãy chọn thư mục khác.")
+    assert done.stderr.strip() == f"Lỗi: Không ghi được {ro / 'tra-lai'}: {no_right}"
     assert list(ro.iterdir()) == []
     assert {k: v for k, v in hashes(shared_dir).items()} == before
 
