@@ -56,6 +56,7 @@ _MD_LINE_START = re.compile(r"^(\s*)([#>+\-=|]|\d+(?=[.)]))")
 def markdown_escape(text: str, line_start: bool = True) -> str:
     """``text`` escaped so that Markdown shows it as typed (no link, image, HTML or heading);
     ``line_start``: the text starts a block, where "#", "-", "1." … would be markup."""
+    text = clean(text)
     text = _MD_ENTITY.sub(r"\\&", _MD_INLINE.sub(r"\\\1", text))
     m = _MD_LINE_START.match(text) if line_start else None
     if m:
