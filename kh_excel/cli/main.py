@@ -11,6 +11,7 @@ import click
 from .. import __version__
 from ..errors import ExitCode, KhError
 from ..freetext import escape_controls
+from ..outputs import cannot_write
 from . import i18n
 
 i18n.install()
@@ -79,7 +80,6 @@ class KhGroup(i18n.Bilingual, click.Group):
             # The command's own output redirected to a full disk (kh-excel check --json > f).
             if exc.errno not in (errno.ENOSPC, errno.EDQUOT) or exc.filename is not None:
                 raise
-            from ..outputs import cannot_write
             lang = (ctx.obj or {}).get("lang", "vi")
             error = cannot_write(Path("stdout"), exc)
             click.echo(f"{'Error' if lang == 'en' else 'Lỗi'}: {error.message(lang)}", err=True)
