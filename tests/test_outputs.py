@@ -347,6 +347,30 @@ def test_ctrl_c_is_exit_130_stopped_not_aborted(forms, monkeypatch):
     assert "Aborted" not in result.output
 
 
+def test_ctrl_c_in_english(forms, monkeypatch):
+    def interrupted(*args, **kwargs):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(app, "check", interrupted)
+    result = run("--lang", "en", "check", forms)
+    assert (result.exit_code, result.stderr) == (130, "Stopped (Ctrl-C).\n")
+
+
+def test_ctrl_c_while_the_rollup_is_written_leaves_nothing(forms, tmp_path, monkeypatch):
+    before = hashes(forms)
+    out = tmp_path / "out"
+    out.mkdir()
+
+    def interrupted(self, data):
+        raise KeyboardInterrupt
+    monkeypatch.setattr(Path, "write_bytes", interrupted)
+    result = run("rollup", forms, *ROLLUP, "-o", out / "tong-hop.xlsx")
+    monkeypatch.undo()
+    assert result.exit_code == 130
+    assert result.stderr == "Đã dừng theo yêu cầu (Ctrl-C).\n"
+    assert list(out.iterdir()) == []
+    assert hashes(forms) == before
+
+
 def test_ctrl_c_while_writing_leaves_no_file(tmp_path):
     def write(tmp: Path) -> None:
         tmp.write_bytes(b"half")
