@@ -18,6 +18,7 @@ import pytest
 from click.testing import CliRunner
 
 from kh_excel import app, outputs
+from kh_excel.checking import available_cores
 from kh_excel.cli.main import cli
 from kh_excel.errors import ExitCode, OutputExists
 
@@ -381,6 +382,7 @@ def test_ctrl_c_while_writing_leaves_no_file(tmp_path):
 
 
 @pytest.mark.skipif(not Path("/proc/self/task").is_dir(), reason="needs Linux /proc")
+@pytest.mark.skipif(available_cores() < 2, reason="one core: no process pool")
 def test_ctrl_c_in_a_terminal_while_the_process_pool_runs(tmp_path):
     folder = tmp_path / "forms"
     folder.mkdir()
