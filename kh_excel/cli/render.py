@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from ..freetext import escape_controls as shown
+from ..freetext import escape_controls as escaped
 from ..model import CheckReport, Severity
 
 _LABELS_EN = {"loi": "Error", "canh_bao": "Warning", "thong_tin": "Info"}
@@ -23,12 +23,12 @@ def render_check(report: CheckReport, lang: str = "vi", verbose: bool = True) ->
         title = f"{sub.unit_name} — {result.path}" if sub and sub.unit_name else result.path
         # Names, paths and quoted cells are shown escaped: a file name holding a line break
         # cannot forge a line of this output.
-        click.secho(shown(title), bold=True)
+        click.secho(escaped(title), bold=True)
         for f in result.findings:
             where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else (f.sheet or "")
             label = severity_label(f.severity, lang)
             click.echo("  " + click.style(f"{label:<9}", fg=_COLOURS[f.severity.value])
-                       + (f" {shown(where)}:" if where else "") + f" {shown(f.message)}")
+                       + (f" {escaped(where)}:" if where else "") + f" {escaped(f.message)}")
     s = report.to_dict()["summary"]
     ok = sum(1 for r in report.files if not r.findings)
     if lang == "en":
@@ -104,13 +104,13 @@ def _grouped(result, findings, sev: Severity, lang: str) -> None:
         room = MAX_SHOWN[sev.value] - shown
         if room <= 0:
             break
-        click.echo(f"  {name}")
+        click.echo(f"  {escaped(name)}")  # names and messages may quote file names
         files = {f.file for f in items if f.file}
         for f in items[:room]:
             where = f"{f.sheet}!{f.cell}" if f.sheet and f.cell else ""
             if len(files) > 1 and f.file:  # a unit with two files: say which one
                 where = f"{os.path.basename(f.file)} {where}".strip()
-            click.echo("    " + (f"{where}: " if where else "") + f.message)
+            click.echo("    " + (f"{escaped(where)}: " if where else "") + escaped(f.message))
         shown += min(len(items), room)
     if shown < len(findings):
         more = len(findings) - shown
@@ -120,8 +120,8 @@ def _grouped(result, findings, sev: Severity, lang: str) -> None:
 def render_annotated(done, out_dir: str, lang: str = "vi", quiet: bool = False) -> None:
     """Where the annotated copies went, and the files that could not be annotated (on stderr)."""
     for path, reason in done.skipped:
-        click.echo((f"Could not annotate {shown(str(path))}: {reason}" if lang == "en"
-                    else f"Không tạo được bản sao có đánh dấu của {shown(str(path))}: {reason}"),
+        click.echo((f"Could not annotate {escaped(str(path))}: {reason}" if lang == "en"
+                    else f"Không tạo được bản sao có đánh dấu của {escaped(str(path))}: {reason}"),
                    err=True)
     if not quiet:
         n = len(done.written)
