@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import gc
 import os
+import signal
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -167,19 +168,28 @@ def _check_in_pool(work: list[tuple[str, str | None, str, bool]], workers: int,
             # (what the pool had taken from its queue), one at a time in a single worker.
             window = rest if parallel else rest[:(workers + 2) * chunk]
             done = 0
+            pool = None
             try:
-                with ProcessPoolExecutor(max_workers=workers if parallel else 1,
-                                         initializer=_worker_start,
-                                         initargs=(_memory_limit(),)) as pool:
+                with _ctrl_c_deferred():  # taken once the workers run (they leave it to us)
+                    pool = ProcessPoolExecutor(max_workers=workers if parallel else 1,
+                                               initializer=_worker_start,
+                                               initargs=(_memory_limit(),))
                     # map keeps the order of the files, whichever worker finishes first
-                    for result in pool.map(_check_one, window,
-                                           chunksize=chunk if parallel else 1):
-                        add(result)
-                        done += 1
+                    results = pool.map(_check_one, window, chunksize=chunk if parallel else 1)
+                for result in results:
+                    add(result)
+                    done += 1
             except BrokenProcessPool:
                 if not parallel:  # one worker reading one file at a time: this file killed it
                     add(_died(window[done]))
                     done += 1
+            except KeyboardInterrupt:
+                if pool is not None:
+                    pool.shutdown(cancel_futures=True)  # Ctrl-C: stop now, not after every file
+                raise
+            finally:
+                if pool is not None:
+                    pool.shutdown()
             rest = rest[done:]
             parallel = not parallel if parallel and rest else True
     except OSError:
@@ -216,6 +226,11 @@ def _memory_limit() -> int | None:
 
 
 def _worker_start(limit: int | None) -> None:
+    # Ctrl-C reaches the terminal's whole process group: the main process stops the pool and
+    # says "Đã dừng" once; a worker ignores it (no traceback from each worker).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    if hasattr(signal, "pthread_sigmask"):
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, {signal.SIGINT})
     gc.enable()
     if limit is None:
         return
@@ -228,6 +243,20 @@ def _worker_start(limit: int | None) -> None:
             resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
     except (ImportError, ValueError, OSError):
         pass
+
+
+@contextmanager
+def _ctrl_c_deferred() -> Iterator[None]:
+    """Ctrl-C held back while the workers start (a forked worker inherits it held back until
+    it ignores it); one that came meanwhile is raised on leaving."""
+    if not hasattr(signal, "pthread_sigmask"):  # Windows: workers are spawned, not forked
+        yield
+        return
+    held = signal.pthread_sigmask(signal.SIG_BLOCK, {signal.SIGINT})
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, held)
 
 
 @contextmanager
