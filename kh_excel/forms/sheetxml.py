@@ -78,7 +78,7 @@ def _result(cached: int | float | str | None) -> str:
     if cached is None:
         return "<v></v>"
     if isinstance(cached, str):
-        return f"<v>{escape(ILLEGAL_CHARACTERS.sub('', cached))}</v>"
+        return f"<v>{escape(cell_text(cached))}</v>"
     if isinstance(cached, float) and not math.isfinite(cached):
         raise ValueError(f"not a finite number: {cached!r}")
     return f"<v>{cached!r}</v>"
