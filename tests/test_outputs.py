@@ -234,7 +234,7 @@ def test_read_only_disk_is_named_as_such(tmp_path):
 
 def test_output_that_is_a_folder_is_exit_4_even_with_force(forms, tmp_path):
     before = hashes(forms)
-    folder = tmp_path / "ket-qua"
+    folder = tmp_path / "ket-qua.xlsx"  # a folder named like the file it should have been
     folder.mkdir()
     result = run("rollup", forms, *ROLLUP, "-o", folder, "--force")
     assert result.exit_code == 4
