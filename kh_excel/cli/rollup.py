@@ -54,7 +54,7 @@ from .store import render_store_notes, store_options
 @period_option
 @scheme_option
 @click.option("--own", default=None, help="Biểu số liệu của chính đơn vị tổng hợp (cột cấp huyện/tỉnh).")
-@click.option("--previous", default=None, help="Tệp tổng hợp kỳ trước, để so sánh.")
+@click.option("--previous", default=None, help="Tệp tổng hợp kỳ trước, hoặc biểu đã điền của chính đơn vị kỳ trước, để so sánh.")
 @click.option("--prefer-newest", is_flag=True, help="Khi một đơn vị có hai tệp, dùng tệp mới nhất.")
 @click.option("--rules", default=None, help="Tệp quy tắc kiểm tra bổ sung (TOML).")
 @click.option("--extra-units", default=None, help="Tệp danh sách đơn vị trực thuộc bổ sung (CSV/XLSX).")

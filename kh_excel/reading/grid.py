@@ -113,6 +113,7 @@ class Grid:
         self.wb = self._open()
         self.names = list(self.wb.sheet_names)
         self.name_set = set(self.names)
+        self._hidden: set[str] | None = None
 
     def _open(self) -> calamine.CalamineWorkbook:
         c = self.c
@@ -178,6 +179,13 @@ class Grid:
                     detail_en=f"sheet '{sheet}' is corrupt ({type(exc).__name__}).") from None
             self._rows[sheet] = rows
         return rows
+
+    def is_hidden(self, sheet: str) -> bool:
+        """A sheet the user does not see (hidden or very hidden)."""
+        if self._hidden is None:
+            self._hidden = {m.name for m in self.wb.sheets_metadata
+                            if m.visible != calamine.SheetVisibleEnum.Visible}
+        return sheet in self._hidden
 
     def blank_cause(self, sheet: str, ref: str) -> str | None:
         """Why a cell read as blank is not simply empty: the Excel error it shows (``#REF!``),
