@@ -21,6 +21,9 @@ from formfiles import HUYEN_VALUES, XA_VALUES, commune_spec, district_spec, edit
 
 LAYOUT = form_layout("xa", "legacy-3tier")
 VAN_LANG = ("02140", "Xã Văn Lang")  # another commune of huyện Na Rì
+# A good form of a third commune, so that a roll-up has something to add up.
+NA_RI = Path(__file__).resolve().parents[1] / "examples" / "na-ri-2023"
+KIM_HY = NA_RI / "2023_02146_xa-kim-hy.xlsx"
 
 
 def run(*args: str):
@@ -96,8 +99,8 @@ def test_check_exits_1_with_the_message(van_lang_inside):
 def test_the_form_is_not_rolled_up_and_its_unit_is_not_counted_as_another(van_lang_inside,
                                                                           tmp_path):
     before = sha(van_lang_inside)
-    result = run("rollup", str(van_lang_inside), "--unit", "Huyện Na Rì", "--period", "2023",
-                 "-o", str(tmp_path / "out.xlsx"), "--json")
+    result = run("rollup", str(van_lang_inside), str(KIM_HY), "--unit", "Huyện Na Rì",
+                 "--period", "2023", "-o", str(tmp_path / "out.xlsx"), "--json")
     assert result.exit_code == 1
     data = json.loads(result.output)
     status = {c["name"]: c["status"] for c in data["children"]}
@@ -105,8 +108,10 @@ def test_the_form_is_not_rolled_up_and_its_unit_is_not_counted_as_another(van_la
     assert status["Xã Văn Lang"] == "chua_nop"         # never counted as Văn Lang
     vanvu = next(c for c in data["children"] if c["name"] == "Xã Văn Vũ")
     assert vanvu["file"] == str(van_lang_inside)
-    assert data["completeness"]["received"] == 0
-    assert "hoi_vien" not in data["totals"]              # its figures are not added
+    assert data["completeness"]["received"] == 1         # Kim Hỷ only
+    kim_hy = json.loads(run("rollup", str(KIM_HY), "--unit", "Huyện Na Rì", "--period", "2023",
+                            "-o", str(tmp_path / "kim-hy.xlsx"), "--json").output)
+    assert data["totals"]["hoi_vien"] == kim_hy["totals"]["hoi_vien"]  # Văn Vũ's not added
     errors = [f for f in data["findings"] if f["rule"] == "thong_tin_an_khac_hien"]
     assert len(errors) == 1 and errors[0]["file"] == str(van_lang_inside)
     assert sha(van_lang_inside) == before
@@ -114,11 +119,18 @@ def test_the_form_is_not_rolled_up_and_its_unit_is_not_counted_as_another(van_la
 
 def test_an_own_form_held_back_is_not_said_to_be_missing(district, tmp_path):
     path = edited(district, tmp_path / "own.xlsx", lambda wb: _set_meta(wb, period="2022"))
-    result = run("rollup", str(path), "--unit", "Huyện Na Rì", "--period", "2023",
+    result = run("rollup", str(path), str(KIM_HY), "--unit", "Huyện Na Rì", "--period", "2023",
                  "-o", str(tmp_path / "out.xlsx"), "--json")
     assert result.exit_code == 1
     rules = [f["rule"] for f in json.loads(result.output)["findings"]]
     assert "thong_tin_an_khac_hien" in rules and "chua_co_bieu_cap_rieng" not in rules
+
+
+def test_held_alone_there_is_nothing_to_roll_up(van_lang_inside, tmp_path):
+    result = run("rollup", str(van_lang_inside), "--unit", "Huyện Na Rì", "--period", "2023",
+                 "-o", str(tmp_path / "out.xlsx"))
+    assert result.exit_code == 1 and "Không có biểu hợp lệ nào" in result.output
+    assert not (tmp_path / "out.xlsx").exists()
 
 
 def test_report_stops_on_such_a_form(van_lang_inside, tmp_path):
@@ -142,7 +154,7 @@ def test_hidden_period_differs_from_the_visible_one(form, tmp_path):
     assert f.cell == "B6"
     assert "ghi kỳ năm 2022" in f.message and "'Thông tin chung' ghi kỳ năm 2023" in f.message
     assert read_form(path).submission.period == "2023"
-    result = run("rollup", str(path), "--unit", "Huyện Na Rì", "--period", "2023",
+    result = run("rollup", str(path), str(KIM_HY), "--unit", "Huyện Na Rì", "--period", "2023",
                  "-o", str(tmp_path / "out.xlsx"), "--json")
     assert result.exit_code == 1
     status = {c["name"]: c["status"] for c in json.loads(result.output)["children"]}
