@@ -113,7 +113,6 @@ class Grid:
         self.wb = self._open()
         self.names = list(self.wb.sheet_names)
         self.name_set = set(self.names)
-        self._hidden: set[str] | None = None
 
     def _open(self) -> calamine.CalamineWorkbook:
         c = self.c
@@ -179,6 +178,8 @@ class Grid:
                     detail_en=f"sheet '{sheet}' is corrupt ({type(exc).__name__}).") from None
             self._rows[sheet] = rows
         return rows
+
+    _hidden: set[str] | None = None  # sheets not shown, looked up on first use
 
     def is_hidden(self, sheet: str) -> bool:
         """A sheet the user does not see (hidden or very hidden)."""
