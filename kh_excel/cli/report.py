@@ -31,6 +31,7 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
       kh-excel report tong_hop_2023.xlsx -o bao_cao.docx --config van_ban.toml --trace nguon.json
       kh-excel report tong_hop_2023.xlsx --style tin-bai -o tin_bai.docx --ngay-to-chuc 18/01/2024
           --dia-diem "Hội trường UBND huyện" --thanh-phan "đồng chí Nông Quang Kế – Phó Chủ tịch UBND huyện"
+      kh-excel report 2023_066_huyen-na-ri.xlsx --previous NaRi_2022_tong-hop.xlsx -o bao_cao.docx
     """,
     style="bao-cao: the year's or half-year's report (Decree 30 layout); tin-bai: a news item "
           "for the portal.",
@@ -54,6 +55,8 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
     thanh_phan="News item: who attended (e.g. đồng chí Nông Văn Nguyên – Bí thư Huyện ủy). Also "
                "in the table [tin_bai] of the --config file.",
     period="The period, when the file does not say (a blank form): 2024 or 2024-H1.",
+    previous="Last period's roll-up, or the unit's own filled form of last period, to compare "
+             "with.",
     allow_errors="Draft even with data errors (the document then says so).",
     final="The final version: no \"DỰ THẢO\" mark at the top of page 1.",
     strict="Write nothing while the draft has places marked \"[Hội bổ sung: …]\" (exit "
