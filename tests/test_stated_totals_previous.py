@@ -114,7 +114,7 @@ def test_report_previous_compares_a_single_form_year_over_year(tmp_path, van_vu)
     assert result.exit_code == 0, result.output
     text = (tmp_path / "r.md").read_text("utf-8")
     assert "820 người" in text and "tăng 164 hội viên so với năm 2022" in text
-    assert "45.600.000 đồng, tăng 25% so với năm 2022" in text
+    assert "45.600.000 đồng, tăng 9.120.000 đồng" in text  # 45,6 − 36,48 million
     assert _unchanged(now, prev) == before
     # Without --previous the same form says nothing about 2022.
     run("report", str(now), "-o", str(tmp_path / "s.docx"), "--text", str(tmp_path / "s.md"))
