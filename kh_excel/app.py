@@ -244,22 +244,26 @@ def write_rollup(result: RollupResult, path: PathLike, *, force: bool = False,
 
 def draft_report(source: PathLike, style: str = "bao-cao", *, templates: PathLike | None = None,
                  allow_errors: bool = False, config: PathLike | None = None,
-                 period: str | None = None, lang: str = "vi", store: PathLike | None = None,
-                 final: bool = False, strict: bool = False, **document: str | None) -> Report:
+                 period: str | None = None, lang: str = "vi", previous: PathLike | None = None,
+                 store: PathLike | None = None, final: bool = False, strict: bool = False,
+                 **document: str | None) -> Report:
     """Draft the báo cáo (``bao-cao``) or the news item (``tin-bai``) of a roll-up or a form.
 
     ``document`` holds the document details (``so``, ``ngay``, ``nguoi_ky``, …) and the event
     of a news item (``su_kien``, ``ngay_to_chuc``, ``dia_diem``, ``thanh_phan``); ``final``
-    leaves out the mark "DỰ THẢO"; ``strict`` refuses a draft with prompts for the author. With
-    ``store``, an input without last period's figures gets them from the history store."""
+    leaves out the mark "DỰ THẢO"; ``strict`` refuses a draft with prompts for the author.
+    ``previous`` is last period's roll-up or form of the unit (comparisons without a roll-up);
+    with ``store``, an input without last period's figures (and no ``previous``) gets them
+    from the history store."""
     from .report import draft_report as _draft
     from .report.inputs import load_report_input
 
     inp = load_report_input(source, period=period, lang=lang)
-    if store is not None and not inp.previous:
+    if store is not None and previous is None and not inp.previous:
         _report_previous_from_store(inp, store, lang)
     return _draft(inp, style, templates=templates, allow_errors=allow_errors, config=config,
-                  period=period, lang=lang, final=final, strict=strict, **document)
+                  period=period, lang=lang, final=final, strict=strict, previous=previous,
+                  **document)
 
 
 def write_report(report: Report, docx: PathLike, *, text: PathLike | None = None,

@@ -31,6 +31,7 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
       kh-excel report tong_hop_2023.xlsx -o bao_cao.docx --config van_ban.toml --trace nguon.json
       kh-excel report tong_hop_2023.xlsx --style tin-bai -o tin_bai.docx --ngay-to-chuc 18/01/2024
           --dia-diem "Hội trường UBND huyện" --thanh-phan "đồng chí Nông Quang Kế – Phó Chủ tịch UBND huyện"
+      kh-excel report 2023_066_huyen-na-ri.xlsx --previous NaRi_2022_tong-hop.xlsx -o bao_cao.docx
     """,
     style="bao-cao: the year's or half-year's report (Decree 30 layout); tin-bai: a news item "
           "for the portal.",
@@ -54,6 +55,8 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
     thanh_phan="News item: who attended (e.g. đồng chí Nông Văn Nguyên – Bí thư Huyện ủy). Also "
                "in the table [tin_bai] of the --config file.",
     period="The period, when the file does not say (a blank form): 2024 or 2024-H1.",
+    previous="Last period's roll-up, or the unit's own filled form of last period, to compare "
+             "with.",
     allow_errors="Draft even with data errors (the document then says so).",
     final="The final version: no \"DỰ THẢO\" mark at the top of page 1.",
     strict="Write nothing while the draft has places marked \"[Hội bổ sung: …]\" (exit "
@@ -86,6 +89,8 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 @click.option("--thanh-phan", help="Tin bài: thành phần dự (ví dụ: đồng chí Nông Văn Nguyên – Bí "
               "thư Huyện ủy). Có thể ghi trong bảng [tin_bai] của tệp --config.")
 @click.option("--period", help="Kỳ báo cáo, khi tệp không ghi (biểu mẫu trắng): 2024 hoặc 2024-H1.")
+@click.option("--previous", "previous", type=_FILE,
+              help="Tệp tổng hợp hoặc biểu đã điền của chính đơn vị kỳ trước, để so sánh.")
 @click.option("--allow-errors", is_flag=True,
               help="Vẫn lập bản dự thảo khi số liệu còn lỗi (văn bản sẽ ghi rõ điều này).")
 @click.option("--final", is_flag=True,
@@ -100,7 +105,8 @@ def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
                config: Path | None, so: str | None, ngay: str | None, nguoi_ky: str | None,
                ten_don_vi: str | None, su_kien: str | None, ngay_to_chuc: str | None,
                dia_diem: str | None, thanh_phan: str | None, period: str | None,
-               allow_errors: bool, final: bool, strict: bool, force: bool, store=None) -> None:
+               previous: Path | None, allow_errors: bool, final: bool, strict: bool, force: bool,
+               store=None) -> None:
     """Lập dự thảo báo cáo (Word, và bản chữ) từ biểu tổng hợp hoặc một biểu mẫu đã điền.
 
     INPUT là tệp tổng hợp do kh-excel tạo, hoặc biểu của một đơn vị (xã, huyện, tỉnh; có
@@ -115,6 +121,7 @@ def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
       kh-excel report tong_hop_2023.xlsx -o bao_cao.docx --config van_ban.toml --trace nguon.json
       kh-excel report tong_hop_2023.xlsx --style tin-bai -o tin_bai.docx --ngay-to-chuc 18/01/2024
           --dia-diem "Hội trường UBND huyện" --thanh-phan "đồng chí Nông Quang Kế – Phó Chủ tịch UBND huyện"
+      kh-excel report 2023_066_huyen-na-ri.xlsx --previous NaRi_2022_tong-hop.xlsx -o bao_cao.docx
     """
     en = ctx.obj.get("lang") == "en"
     report = app.draft_report(input_path, style, templates=templates, allow_errors=allow_errors,
@@ -122,7 +129,7 @@ def report_cmd(ctx: click.Context, input_path: Path, style: str, output: Path,
                               final=final, strict=strict, so=so, ngay=ngay, nguoi_ky=nguoi_ky,
                               ten_don_vi=ten_don_vi, su_kien=su_kien,
                               ngay_to_chuc=ngay_to_chuc, dia_diem=dia_diem,
-                              thanh_phan=thanh_phan, store=store)
+                              thanh_phan=thanh_phan, store=store, previous=previous)
     written = app.write_report(report, output, text=text_path, trace=trace_path, force=force)
     inp = report.input
     for path in written:

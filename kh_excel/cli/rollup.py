@@ -37,7 +37,8 @@ from .store import render_store_notes, store_options
            "30/6/2025) or two-tier-2025 (province – commune, from 1/7/2025). Default: from "
            "the period.",
     own="The unit's own form (its district/province column).",
-    previous="Last period's roll-up, for the comparison.",
+    previous="Last period's roll-up, or the unit's own filled form of last period, for the "
+             "comparison.",
     prefer_newest="When a unit has two files, use the newest.",
     rules="An extra rulebook (TOML).",
     extra_units="A file of extra units below the unit (CSV/XLSX).",
@@ -54,7 +55,8 @@ from .store import render_store_notes, store_options
 @period_option
 @scheme_option
 @click.option("--own", default=None, help="Biểu số liệu của chính đơn vị tổng hợp (cột cấp huyện/tỉnh).")
-@click.option("--previous", default=None, help="Tệp tổng hợp kỳ trước, để so sánh.")
+@click.option("--previous", default=None,
+              help="Tệp tổng hợp kỳ trước, hoặc biểu đã điền của chính đơn vị kỳ trước, để so sánh.")
 @click.option("--prefer-newest", is_flag=True, help="Khi một đơn vị có hai tệp, dùng tệp mới nhất.")
 @click.option("--rules", default=None, help="Tệp quy tắc kiểm tra bổ sung (TOML).")
 @click.option("--extra-units", default=None, help="Tệp danh sách đơn vị trực thuộc bổ sung (CSV/XLSX).")

@@ -7,17 +7,15 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from ..catalogue import Indicator, load_catalogue
-from ..tiers import LEVEL_HEADERS
 from . import formulas as fx
 from . import styles as st
 from .layout import (CHECK_SUMMARY_ROW, COL_LABEL, COL_STT, COL_UNIT, FIRST_ROW, HEADER_ROW,
-                     FormLayout)
+                     FormLayout, level_header)
 from .texts import FormTexts
 
 TITLE = "BIỂU SỐ LIỆU CÔNG TÁC KHUYẾN HỌC, KHUYẾN TÀI, XÂY DỰNG XÃ HỘI HỌC TẬP"
 HINT = ("Chỉ nhập vào ô màu vàng. Để trống nếu không có số liệu, ghi 0 nếu bằng 0; số tiền ghi "
         "đủ số đồng. Cột Kiểm tra báo \"Sai\" thì sửa trước khi gửi. Xem sheet \"Hướng dẫn\".")
-COMMUNE_HEADER = "Số liệu"
 CHECK_HEADER = "Kiểm tra"
 CODE_HEADER = "Mã chỉ tiêu"
 BLANK_LINE = "……………………………………"
@@ -111,7 +109,7 @@ def _titles(ws: Worksheet, layout: FormLayout, texts: FormTexts) -> None:
 
 
 def _level_header(layout: FormLayout, level: str) -> str:
-    return COMMUNE_HEADER if layout.tier == "xa" else LEVEL_HEADERS[level]
+    return level_header(layout.tier, level)
 
 
 def _header(ws: Worksheet, layout: FormLayout) -> None:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from functools import cache, cached_property
 
 from ..catalogue import Catalogue, Indicator, load_catalogue
-from ..tiers import form_levels, has_total, indicator_levels
+from ..tiers import LEVEL_HEADERS, form_levels, has_total, indicator_levels
 
 TEMPLATE_VERSION = 1
 
@@ -49,6 +49,7 @@ INFO_FIELDS = (
 INFO_INPUT_KEYS = ("nguoi_lap", "chuc_vu", "dien_thoai", "ngay_lap")
 INFO_VALUE_COL = 2
 TEXT_FIRST_ROW = 15  # free-text answers: label in column A, answer in B, one row each
+COMMUNE_HEADER = "Số liệu"  # the one value column of a commune form
 
 
 def get_column_letter(col: int) -> str:
@@ -63,6 +64,11 @@ def get_column_letter(col: int) -> str:
 def value_name(code: str, level: str) -> str:
     """The defined name of a value cell: ``KH_quy_van_dong__xa``."""
     return f"KH_{code}__{level}"
+
+
+def level_header(tier: str, level: str) -> str:
+    """The header of a level's column on the data sheet (how the reader finds the column)."""
+    return COMMUNE_HEADER if tier == "xa" else LEVEL_HEADERS[level]
 
 
 def info_name(key: str) -> str:

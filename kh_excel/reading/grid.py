@@ -179,6 +179,15 @@ class Grid:
             self._rows[sheet] = rows
         return rows
 
+    _hidden: set[str] | None = None  # sheets not shown, looked up on first use
+
+    def is_hidden(self, sheet: str) -> bool:
+        """A sheet the user does not see (hidden or very hidden)."""
+        if self._hidden is None:
+            self._hidden = {m.name for m in self.wb.sheets_metadata
+                            if m.visible != calamine.SheetVisibleEnum.Visible}
+        return sheet in self._hidden
+
     def blank_cause(self, sheet: str, ref: str) -> str | None:
         """Why a cell read as blank is not simply empty: the Excel error it shows (``#REF!``),
         ``"formula"`` for a formula never calculated, or None."""

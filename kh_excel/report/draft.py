@@ -111,6 +111,7 @@ def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao"
                  templates: str | os.PathLike | None = None, allow_errors: bool = False,
                  config: str | os.PathLike | None = None, period: str | None = None,
                  lang: str = "vi", final: bool = False, strict: bool = False,
+                 previous: str | os.PathLike | None = None,
                  **org_values) -> Report:
     """Draft the report (``bao-cao``) or news item (``tin-bai``) of a form or roll-up.
 
@@ -119,11 +120,19 @@ def draft_report(source: str | os.PathLike | ReportInput, style: str = "bao-cao"
     name in the whole document); ``final`` leaves out the mark
     "DỰ THẢO"; the event of a news item (``su_kien``, ``ngay_to_chuc``, ``dia_diem``,
     ``thanh_phan``) comes from the ``[tin_bai]`` table of ``config`` and these values;
-    ``strict`` raises :class:`ReportHasPrompts` while a prompt for the author is left. Raises :class:`ReportHasErrors` when
+    ``strict`` raises :class:`ReportHasPrompts` while a prompt for the author is left;
+    ``previous`` is last period's roll-up or filled form of the same unit, for the comparisons.
+    Raises :class:`ReportHasErrors` when
     the input has error-severity findings, unless ``allow_errors``.
     """
     inp = source if isinstance(source, ReportInput) else \
         load_report_input(source, period=period, lang=lang)
+    if previous is not None:  # last period's roll-up or form: year over year without a roll-up
+        from ..rollups.compare import read_previous
+        from ..tiers import form_levels
+        inp.previous, inp.previous_period = read_previous(
+            previous, inp.unit, inp.scheme, inp.period, form_levels(inp.tier, inp.scheme), lang)
+        inp.previous_source = str(previous)
     if inp.errors and not allow_errors:
         if inp.is_rollup:
             how = "Xem trang 'Kiểm tra' trong tệp tổng hợp."

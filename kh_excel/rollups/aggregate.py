@@ -15,7 +15,7 @@ from ..model import Finding, Number, Severity, Submission
 from ..registry import Registry
 from ..tiers import TIER_NAMES, form_levels
 from ..units import Unit
-from .model import DUPLICATE, MISSING, PARTIAL, SUBMITTED, ChildRow
+from .model import DUPLICATE, HELD, MISSING, PARTIAL, SUBMITTED, ChildRow
 
 Values = dict[tuple[str, str], Number]
 
@@ -119,7 +119,8 @@ def _n(v: Number) -> str:
 
 
 def aggregate(target: Unit, scheme: str, registry: Registry, by_unit: dict[str, Submission],
-              duplicates: dict[str, list[str]], catalogue: Catalogue, lang: str = "vi") -> Aggregate:
+              duplicates: dict[str, list[str]], catalogue: Catalogue, lang: str = "vi",
+              held: dict[str, str] | None = None) -> Aggregate:
     """The target's figures by level (its form's levels, ``tong`` included) and its children."""
     tree = _Tree(registry, by_unit, catalogue, lang)
     children: list[ChildRow] = []
@@ -133,13 +134,14 @@ def aggregate(target: Unit, scheme: str, registry: Registry, by_unit: dict[str, 
         if kid.code in duplicates:
             status = DUPLICATE
         elif node is None:
-            status = MISSING
+            status = HELD if held and kid.code in held else MISSING
         else:
             status = SUBMITTED if node.complete else PARTIAL
             _add(values, node.values)
             leaf_received += node.leaf_received
+        path = sub.path if sub else (held or {}).get(kid.code)
         children.append(ChildRow(
-            kid, status, node.values if node else {}, sub.path if sub else None,
+            kid, status, node.values if node else {}, path,
             sub.sha256 if sub else None,
             received=node.leaf_received if node and registry.children(kid) else None,
             expected=expected if registry.children(kid) else None))
@@ -155,12 +157,14 @@ def aggregate(target: Unit, scheme: str, registry: Registry, by_unit: dict[str, 
     return Aggregate(values, children, tree.findings, leaf_received, leaf_expected)
 
 
-def totals_and_ratios(values: Values, levels: tuple[str, ...], catalogue: Catalogue) -> None:
-    """Add ``tong`` (sum of the input levels) and recompute every ratio from its parts."""
+def totals_and_ratios(values: Values, levels: tuple[str, ...], catalogue: Catalogue,
+                      keep: frozenset[tuple[str, str]] = frozenset()) -> None:
+    """Add ``tong`` (sum of the input levels, except the totals in ``keep``) and recompute
+    every ratio from its parts."""
     inputs = [lv for lv in levels if lv != "tong"]
     if "tong" in levels:
         for ind in catalogue:
-            if ind.agg in ("sum", "count"):
+            if ind.agg in ("sum", "count") and (ind.code, "tong") not in keep:
                 parts = [values[(ind.code, lv)] for lv in inputs if (ind.code, lv) in values]
                 if parts:
                     values[(ind.code, "tong")] = sum(parts)

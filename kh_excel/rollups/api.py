@@ -9,14 +9,14 @@ from ..checking import check_paths
 from ..errors import UsageError
 from ..model import Finding, Severity
 from ..periods import Period, scheme_for
-from ..reading import read_form
 from ..registry import load_registry
 from ..tiers import TIER_NAMES, form_levels
 from ..units import Unit
-from .aggregate import aggregate, totals_and_ratios
+from .aggregate import aggregate
 from .collect import collect
-from .compare import compare
-from .model import MISSING, RollupResult
+from .compare import compare, read_previous
+from .model import MISSING, PARTIAL, SUBMITTED, RollupResult
+from .stated import compare_stated, stated_totals
 
 
 def rollup(paths: Iterable[str | os.PathLike], unit: str | Unit, period: str | Period,
@@ -43,11 +43,20 @@ def rollup(paths: Iterable[str | os.PathLike], unit: str | Unit, period: str | P
     report = check_paths(all_paths, rules=rules, lang=lang, jobs=jobs, progress=progress)
     catalogue = load_catalogue()
     collected = collect(report.files, target, period, scheme, registry, prefer_newest, lang)
-    agg = aggregate(target, scheme, registry, collected.by_unit, collected.duplicates, catalogue, lang)
+    agg = aggregate(target, scheme, registry, collected.by_unit, collected.duplicates, catalogue, lang,
+                    collected.held)
     findings = [*report.findings, *collected.findings, *agg.findings]
     own_sub = collected.by_unit.get(target.code)
-    if own_sub is None:
+    if own_sub is None and target.code not in collected.held:  # held: its error says why
         findings.append(_no_own_form(target, lang))
+    stated = stated_totals(own_sub, catalogue)
+    if stated:  # figures typed in the own form's Tổng cộng are never ignored
+        kids = agg.children
+        findings.extend(compare_stated(
+            target, own_sub, stated, agg.values,
+            received=sum(c.status in (SUBMITTED, PARTIAL) for c in kids), expected=len(kids),
+            complete=all(c.status == SUBMITTED for c in kids),
+            child_tier=kids[0].unit.tier if kids else "", catalogue=catalogue, lang=lang))
     missing = [c.unit.name for c in agg.children if c.status == MISSING]
     if missing:
         findings.append(_missing_finding(target, missing, len(agg.children), lang))
@@ -56,7 +65,7 @@ def rollup(paths: Iterable[str | os.PathLike], unit: str | Unit, period: str | P
         levels=form_levels(target.tier, scheme),
         values=agg.values, children=agg.children, findings=findings, files=report.files,
         own_path=own_sub.path if own_sub else None, own_texts=dict(own_sub.texts) if own_sub else {},
-        leaf_received=agg.leaf_received, leaf_expected=agg.leaf_expected)
+        leaf_received=agg.leaf_received, leaf_expected=agg.leaf_expected, stated=stated)
     theme_order = {t.code: n for n, t in enumerate(catalogue.texts)}
     result.texts = sorted(
         ((code, sub.unit_name, text) for code_, sub in sorted(collected.by_unit.items())
@@ -92,21 +101,7 @@ def _no_own_form(target: Unit, lang: str) -> Finding:
 
 
 def _attach_previous(result: RollupResult, path, registry, lang: str) -> None:
-    prev = read_form(path, lang=lang).submission
-    if prev.unit_code != result.unit.code or prev.scheme != result.scheme:
-        raise UsageError(
-            detail=f"Tệp kỳ trước {path} là của {prev.unit_name or '?'} ({prev.scheme}), không phải "
-                   f"của {result.unit.name} ({result.scheme}). Hãy chọn đúng tệp tổng hợp kỳ trước.",
-            detail_en=f"The previous file {path} is for {prev.unit_name} ({prev.scheme}), not "
-                      f"{result.unit.name} ({result.scheme}).")
-    prev_period = Period.parse(prev.period)
-    if prev_period.end >= result.period.end:
-        raise UsageError(
-            detail=f"Tệp kỳ trước {path} là kỳ {prev_period}, không trước kỳ {result.period}.",
-            detail_en=f"The previous file {path} is for {prev_period}, not before {result.period}.")
-    result.previous = {k: v for k, v in prev.values.items()}
-    catalogue = load_catalogue()
-    totals_and_ratios(result.previous, result.levels, catalogue)
-    result.previous_period = prev_period
-    result.findings.extend(compare(result.values, result.previous, result.period, prev_period,
-                                   result.unit, catalogue, lang))
+    result.previous, result.previous_period = read_previous(
+        path, result.unit, result.scheme, result.period, result.levels, lang)
+    result.findings.extend(compare(result.values, result.previous, result.period,
+                                   result.previous_period, result.unit, load_catalogue(), lang))

@@ -15,11 +15,16 @@ from ..registry import Registry
 from ..tiers import TIER_NAMES
 from ..units import Unit
 
+# Reader findings that keep a form out of every roll-up until its file is fixed: its hidden
+# metadata names another unit or period than the sheet its user sees.
+HELD_BY = frozenset({"thong_tin_an_khac_hien"})
+
 
 @dataclass
 class Collected:
     by_unit: dict[str, Submission] = field(default_factory=dict)   # unit code → its form
     duplicates: dict[str, list[str]] = field(default_factory=dict)  # unit code → files
+    held: dict[str, str] = field(default_factory=dict)  # unit code → file held back (see HELD_BY)
     findings: list[Finding] = field(default_factory=list)
 
 
@@ -51,6 +56,9 @@ def collect(results: list[FileResult], target: Unit, period: Period, scheme: str
         problem = _problem(sub, target, period, scheme, registry, lang)
         if problem:
             out.findings.append(problem)
+            continue
+        if any(f.rule in HELD_BY for f in result.findings):
+            out.held[sub.unit_code] = sub.path  # the reader's error says why and what to do
             continue
         candidates.setdefault(sub.unit_code, []).append(sub)
     for code, subs in candidates.items():

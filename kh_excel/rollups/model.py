@@ -11,8 +11,9 @@ from ..units import Unit
 
 # Status of a child unit in the roll-up.
 SUBMITTED, MISSING, DUPLICATE, PARTIAL = "da_nop", "chua_nop", "trung_tep", "mot_phan"
+HELD = "chua_tong_hop"  # a form was sent, but it contradicts itself (see collect.HELD_BY)
 STATUS_LABELS = {SUBMITTED: "Đã nộp", MISSING: "Chưa nộp", DUPLICATE: "Trùng tệp",
-                 PARTIAL: "Nộp một phần"}
+                 PARTIAL: "Nộp một phần", HELD: "Có lỗi, chưa tổng hợp"}
 
 
 def _plain(v: Number | None):
@@ -60,6 +61,7 @@ class RollupResult:
     leaf_received: int = 0                            # communes whose figures are included
     leaf_expected: int = 0
     previous_source: str = ""                         # where last period's figures came from
+    stated: dict[str, Number] = field(default_factory=dict)  # the own form's Tổng cộng, by code
 
     @property
     def tier(self) -> str:
@@ -75,7 +77,7 @@ class RollupResult:
 
     @property
     def missing(self) -> list[Unit]:
-        return [c.unit for c in self.children if c.status in (MISSING, DUPLICATE)]
+        return [c.unit for c in self.children if c.status in (MISSING, DUPLICATE, HELD)]
 
     @property
     def has_errors(self) -> bool:
@@ -127,6 +129,7 @@ class RollupResult:
             "children": [{"unit": c.unit.code, "name": c.unit.name, "status": c.status,
                           "file": c.path, "sha256": c.sha256, "received": c.received,
                           "expected": c.expected} for c in self.children],
+            "stated_totals": {c: _plain(v) for c, v in self.stated.items()},
             "previous_period": str(self.previous_period) if self.previous_period else None,
             "previous": by_level(self.previous),
             "previous_source": self.previous_source or None,

@@ -122,6 +122,35 @@ def _version_mark(version: int | None) -> str:
     return f" (lần {version})" if version and version > 1 else ""
 
 
+def _stated_rows(book: Skeleton, result: RollupResult) -> None:
+    """Below the per-unit total: what the own form states in its Tổng cộng column (never
+    ignored, issue 11 §5), the total rolled up, and the difference."""
+    if not result.stated:
+        return
+    sheet = book.sheet(L.PER_UNIT_SHEET)
+    codes = per_unit_codes()
+    first_value = len(PER_UNIT_FIXED) + 1
+    tail = first_value + len(codes)
+    row = FIRST_ROW + len(result.children) + 2  # a blank row after the SUM row
+    own = next((f for f in result.files if f.path == result.own_path), None)
+    computed = {c: result.values.get((c, "tong")) for c in result.stated}
+    lines = [
+        ("Số liệu đơn vị tự ghi (cột Tổng cộng của biểu đơn vị)", result.stated,
+         [(tail, result.own_path or "", "text"),
+          (tail + 1, own.submission.sha256 if own and own.submission else "", "text")]),
+        ("Tổng cộng tính được (các đơn vị trực thuộc và cấp của đơn vị)", computed, []),
+        ("Chênh lệch (tự ghi − tính được)",
+         {c: v - computed[c] for c, v in result.stated.items() if computed[c] is not None}, []),
+    ]
+    for n, (label, values, extra) in enumerate(lines):
+        cells: list[tuple[int, Value, str]] = [(3, label, "bold")]
+        for k, ind in enumerate(codes):
+            v = values.get(ind.code)
+            if v is not None:
+                cells.append((first_value + k, _number(v), "count"))
+        sheet.append(row + n, cells + extra)
+
+
 def _findings_rows(book: Skeleton, result: RollupResult) -> None:
     sheet = book.sheet(L.FINDINGS_SHEET)
     order = [Severity.LOI, Severity.CANH_BAO, Severity.THONG_TIN]
@@ -196,6 +225,7 @@ def rollup_workbook_bytes(result: RollupResult) -> bytes:
     book.replace_tokens(_tokens(result))
     _fill_form(book, result)
     _per_unit_rows(book, result)
+    _stated_rows(book, result)
     _findings_rows(book, result)
     _missing_rows(book, result)
     _data_rows(book, result)
