@@ -141,10 +141,16 @@ class ReportHasErrors(KhError):
 
     exit_code = ExitCode.FINDINGS
     vi = ("Tệp {path} còn {count} lỗi số liệu nên chưa lập báo cáo. {how} Sửa các lỗi rồi chạy "
-          "lại, hoặc thêm --allow-errors để vẫn lập bản dự thảo (bản dự thảo sẽ ghi rõ số liệu "
-          "còn lỗi).")
+          "lại, hoặc gọi với allow_errors=True để vẫn lập bản dự thảo (bản dự thảo sẽ ghi rõ số "
+          "liệu còn lỗi).")
     en = ("{path} still has {count} data error(s), so no report was drafted. {how_en} Correct "
-          "them and run again, or add --allow-errors to draft anyway (the draft will say so).")
+          "them and run again, or pass allow_errors=True to draft anyway (the draft will say so).")
+    vi_cli = ("Tệp {path} còn {count} lỗi số liệu nên chưa lập báo cáo. {how} Sửa các lỗi rồi "
+              "chạy lại, hoặc thêm --allow-errors để vẫn lập bản dự thảo (bản dự thảo sẽ ghi rõ "
+              "số liệu còn lỗi).")
+    en_cli = ("{path} still has {count} data error(s), so no report was drafted. {how_en} "
+              "Correct them and run again, or add --allow-errors to draft anyway (the draft will "
+              "say so).")
 
 
 class ReportTemplateError(KhError):
@@ -208,13 +214,22 @@ class ReportHasPrompts(KhError):
     """``report --strict``: the draft still has prompts "[Hội bổ sung: …]" for the author."""
 
     exit_code = ExitCode.FINDINGS
-    vi = ("Bản báo cáo còn {count} chỗ cần Hội bổ sung ({where}) nên chưa ghi (--strict). Điền "
-          "nội dung vào trang 'Thông tin chung' của biểu (kết quả nổi bật, tồn tại hạn chế, "
-          "phương hướng, kiến nghị) rồi chạy lại, hoặc bỏ --strict để lập bản dự thảo có đánh "
-          "dấu các chỗ này.")
+    vi = ("Bản báo cáo còn {count} chỗ cần Hội bổ sung ({where}) nên chưa ghi (strict=True). "
+          "Điền nội dung vào trang 'Thông tin chung' của biểu (kết quả nổi bật, tồn tại hạn chế, "
+          "phương hướng, kiến nghị) rồi chạy lại, hoặc gọi với strict=False để lập bản dự thảo "
+          "có đánh dấu các chỗ này.")
     en = ("The draft still has {count} place(s) for the association to complete ({where}), so "
-          "nothing was written (--strict). Fill in the texts on the sheet 'Thông tin chung' of "
-          "the form and run again, or leave out --strict to get a draft with these places marked.")
+          "nothing was written (strict=True). Fill in the texts on the sheet 'Thông tin chung' "
+          "of the form and run again, or pass strict=False to get a draft with these places "
+          "marked.")
+    vi_cli = ("Bản báo cáo còn {count} chỗ cần Hội bổ sung ({where}) nên chưa ghi (--strict). "
+              "Điền nội dung vào trang 'Thông tin chung' của biểu (kết quả nổi bật, tồn tại hạn "
+              "chế, phương hướng, kiến nghị) rồi chạy lại, hoặc bỏ --strict để lập bản dự thảo "
+              "có đánh dấu các chỗ này.")
+    en_cli = ("The draft still has {count} place(s) for the association to complete ({where}), "
+              "so nothing was written (--strict). Fill in the texts on the sheet 'Thông tin "
+              "chung' of the form and run again, or leave out --strict to get a draft with these "
+              "places marked.")
 
 
 class CannotWrite(KhError):

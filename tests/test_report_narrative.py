@@ -255,7 +255,10 @@ def test_error_findings_stop_the_report_unless_allowed(tmp_path, units):
     path = _form(tmp_path, units, "xa-legacy", values=values, texts={})
     with pytest.raises(ReportHasErrors) as err:
         draft_report(path)
-    assert "kh-excel check" in err.value.message() and "--allow-errors" in err.value.message()
+    assert "kh-excel check" in err.value.message() and "allow_errors=True" in err.value.message()
+    # On the command line the same error names the flag, not the argument.
+    assert "--allow-errors" in err.value.message(cli=True)
+    assert "allow_errors" not in err.value.message(cli=True)
     report = draft_report(path, allow_errors=True)
     assert report.narrative.blocks[2].emphasis == "italic"
     assert report.narrative.blocks[2].text.startswith("Lưu ý: số liệu đầu vào còn 1 lỗi")

@@ -20,7 +20,7 @@ from starlette.staticfiles import StaticFiles
 from starlette.templating import Jinja2Templates
 
 from .. import app
-from ..errors import KhError
+from ..errors import KhError, ReportHasErrors
 from ..model import CheckReport, FileResult
 from ..numfmt import format_number
 from ..periods import LEGACY, Period, scheme_for
@@ -290,8 +290,11 @@ class Web:
             s.report, s.report_paths = await run_in_threadpool(draft)
         except KhError as exc:
             s.report, s.report_paths = None, []
+            # The library's wording names its argument (allow_errors=True); the page names its box.
+            message = text("report_has_errors", lang, count=exc.params["count"]) \
+                if isinstance(exc, ReportHasErrors) else s.plain(exc.message(lang))
             return self.page(request, "report.html", status=400, s=s, step="report",
-                             values=values, preview=None, message=s.plain(exc.message(lang)))
+                             values=values, preview=None, message=message)
         return self.page(request, "report.html", s=s, step="report", values=values,
                          preview=report_html(s.report.markdown()), message=None)
 

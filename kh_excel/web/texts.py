@@ -102,6 +102,12 @@ TEXTS: dict[str, tuple[str, str]] = {
     "tac_gia": ("Tác giả (tin bài)", "Author (news item)"),
     "allow_errors": ("Vẫn lập khi số liệu còn lỗi (văn bản sẽ ghi rõ)",
                      "Draft even though the figures have errors (the draft says so)"),
+    "report_has_errors": ("Số liệu tổng hợp còn {count} lỗi nên chưa lập báo cáo. Sửa các biểu "
+                          "có lỗi (xem bước Nhận biểu) rồi tổng hợp lại, hoặc đánh dấu ô «Vẫn "
+                          "lập khi số liệu còn lỗi» để lập bản dự thảo có ghi rõ điều này.",
+                          "The roll-up still has {count} data error(s), so no report was "
+                          "drafted. Correct the forms with errors (see Receive forms) and roll "
+                          "up again, or tick «Draft even though the figures have errors»."),
     "draft_button": ("Lập dự thảo", "Draft"),
     "preview": ("Xem trước", "Preview"),
     "download_docx": ("Tải bản Word (.docx)", "Download Word (.docx)"),
