@@ -22,6 +22,7 @@ MARKERS = OPEN + SEP + CLOSE
 ESC = "\ue003"
 _ESCAPES = {ch: ESC + str(n) for n, ch in enumerate(MARKERS + ESC)}
 _UNESCAPES = {str(n): ch for n, ch in enumerate(MARKERS + ESC)}
+RAW_KINDS = frozenset({"van_ban", "ten"})  # what the input says, never marked before
 # A sentence ends at . ! ? … followed by space and an upper-case letter, a digit or a quote.
 _SENTENCE_END = re.compile(r"(?<=[.!?…])\s+(?=[\"“(\dA-ZĐÀ-ỸÁẢÃẠĂẮẰẲẴẶÂẤẦẨẪẬÉÈẺẼẸÊẾỀỂỄỆÍÌỈĨỊÓÒỎÕỌÔỐỒỔỖỘƠỚỜỞỠỢÚÙỦŨỤƯỨỪỬỮỰÝỲỶỸỴ])")
 _NUMBER = re.compile(r"\d+(?:[.,]\d+)*")
@@ -76,9 +77,11 @@ class Tracer:
 
     def mark(self, text: str, kind: str, figs: tuple[Fig, ...] = (),
              sources: tuple[Provenance, ...] = (), note: str = "") -> str:
-        # The text is the input's, as typed (it is never marked already); it carries no white
-        # space at its ends, so that collapsing white space around it cannot shift the spans.
-        text = " ".join(str(text).split())
+        # The input's own words (answers, names) are taken as typed, any character included;
+        # a piece of ours may hold marked pieces, which it takes over (no nesting). It carries
+        # no white space at its ends, so that collapsing white space cannot shift the spans.
+        text = str(text) if kind in RAW_KINDS else strip_markers(str(text))
+        text = " ".join(text.split())
         if not text:
             return ""
         self.items.append(TraceItem(text, kind, tuple(figs), tuple(sources), note))
